@@ -1,0 +1,140 @@
+"""The only file IO of the core: read the catalogues and story files from a folder."""
+
+from __future__ import annotations
+
+import re
+import typing as t
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from trainer.story.catalogue import Catalogue, build_catalogue
+from trainer.story.compiler import Compiled, compile_story
+from trainer.story.diagnostics import Diagnostic, Diagnostics
+from trainer.story.translations import compare_translation
+
+CATALOGUE_FILES = ("indicators", "practices", "referrals", "roles")
+STORY_NAME = re.compile(r"^(?P<id>[a-z0-9][a-z0-9-]*)(?:\.(?P<lang>[a-z]{2,3}))?\.md$")
+
+
+def _read_yaml(path: Path) -> t.Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        return {"__error__": f"{path}: {exc}"}
+
+
+def load_catalogue(folder: Path, language: str | None = None) -> Catalogue:
+    """Read ``folder/*.yaml`` (and the ``*.LANG.yaml`` overlays for ``language``)."""
+    data: dict[str, t.Any] = {}
+    problems: list[str] = []
+    for name in CATALOGUE_FILES:
+        path = folder / f"{name}.yaml"
+        if not path.exists():
+            continue
+        content = _read_yaml(path)
+        if not isinstance(content, dict) or "__error__" in content:
+            problems.append(str(content.get("__error__") if isinstance(content, dict) else path))
+            continue
+        data.update(content)
+    catalogue = build_catalogue(data)
+    if problems:
+        catalogue = Catalogue(
+            catalogue.categories,
+            catalogue.indicators,
+            catalogue.practices,
+            catalogue.referrals,
+            catalogue.roles,
+            catalogue.problems + tuple(problems),
+        )
+    if language:
+        overlay: dict[str, t.Any] = {}
+        for name in CATALOGUE_FILES:
+            path = folder / f"{name}.{language}.yaml"
+            if path.exists():
+                content = _read_yaml(path)
+                if isinstance(content, dict) and "__error__" not in content:
+                    overlay.update(content)
+        catalogue = catalogue.localised(overlay)
+    return catalogue
+
+
+def catalogue_folder(stories: Path) -> Path:
+    """Where the catalogues of a stories folder live."""
+    return stories / "catalogue"
+
+
+@dataclass
+class StoryFile:
+    """One checked file on disk."""
+
+    path: Path
+    compiled: Compiled
+    original: Path | None = None  # set on translations
+    extra: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """The file's own diagnostics plus the translation comparison."""
+        return self.compiled.diagnostics + self.extra
+
+
+def story_paths(paths: list[Path]) -> list[Path]:
+    """Expand folders to their ``*.md`` files (not recursing into ``catalogue``)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.glob("*.md") if p.name.lower() != "readme.md")
+        else:
+            found.append(path)
+    return found
+
+
+def check_files(paths: list[Path], catalogue: Catalogue) -> list[StoryFile]:
+    """Check every file; translations are also compared with their original."""
+    results: list[StoryFile] = []
+    cache: dict[Path, Compiled] = {}
+
+    def compiled(path: Path) -> Compiled:
+        if path not in cache:
+            try:
+                data: bytes | str = path.read_bytes()
+            except OSError as exc:
+                diags = Diagnostics(str(path))
+                diags.error("S004", f"Cannot read the file: {exc.strerror}.")
+                cache[path] = Compiled(None, diags.items)
+                return cache[path]
+            cache[path] = compile_story(data, catalogue, str(path))
+        return cache[path]
+
+    for path in story_paths(paths):
+        result = StoryFile(path, compiled(path))
+        m = STORY_NAME.match(path.name)
+        if m and m.group("lang"):
+            original = path.with_name(f"{m.group('id')}.md")
+            result.original = original
+            diags = Diagnostics(str(path))
+            story = result.compiled.story
+            if story and story.meta.language != m.group("lang"):
+                diags.error(
+                    "T005",
+                    f"The file name says '{m.group('lang')}' but 'language' is "
+                    f"'{story.meta.language}'; make them agree.",
+                    story.meta.field_lines.get("language", 1),
+                    1,
+                )
+            if not original.exists():
+                diags.error(
+                    "T001",
+                    f"Translation without an original: {original.name} does not exist.",
+                    1,
+                    1,
+                )
+            elif story is not None:
+                base = compiled(original).story
+                if base is not None:
+                    compare_translation(base, story, diags)
+            result.extra = diags.items
+        results.append(result)
+    return results
