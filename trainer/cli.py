@@ -101,7 +101,11 @@ def stats(story: Path, runs: int, seed: int) -> None:
     loaded, _cat = _load_one(story)
     assert isinstance(loaded, Story)
     s = story_stats(loaded, runs=runs, seed=seed)
-    exact = "" if s.paths_complete else _(" (bounded: not every path was enumerated)")
+    exact = (
+        ""
+        if s.paths_complete
+        else _(" (bounded: figures below combine the enumerated paths and the random runs)")
+    )
     click.echo(f"{loaded.meta.title} [{loaded.id}, {loaded.meta.language}]")
     click.echo(
         _("passages: {n}, endings: {e}, states explored: {s}").format(
@@ -116,7 +120,7 @@ def stats(story: Path, runs: int, seed: int) -> None:
     for ending in s.endings:
         e = s.endings_stats.get(ending)
         if e is None:
-            click.echo(_("  {id}: UNREACHABLE").format(id=ending))
+            click.echo(_("  {id}: NOT REACHED by exploration or random runs").format(id=ending))
             continue
         click.echo(
             _(

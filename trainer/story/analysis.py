@@ -12,6 +12,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
+from trainer.story.abstract import analyse
 from trainer.story.explore import Exploration, Key, explore
 from trainer.story.model import Story
 from trainer.story.runtime import available_choices, choose, start
@@ -70,6 +71,18 @@ def _cued(story: Story, pid: str) -> set[str]:
     return {i for cue in story.passages[pid].cues for i in cue.indicators}
 
 
+def _record(stats: dict[str, EndingStats], pid: str, steps: int, count: int) -> None:
+    """Fold one path (length, indicators seen) into the ending's figures."""
+    e = stats.get(pid)
+    if e is None:
+        stats[pid] = EndingStats(1, steps, steps, count, count)
+        return
+    e.paths += 1
+    e.min_steps, e.max_steps = min(e.min_steps, steps), max(e.max_steps, steps)
+    e.min_indicators = min(e.min_indicators, count)
+    e.max_indicators = max(e.max_indicators, count)
+
+
 def enumerate_paths(story: Story, found: Exploration) -> tuple[dict[str, EndingStats], int, bool]:
     """Depth-first walk over loop-free paths of the state graph, within a work budget."""
     stats: dict[str, EndingStats] = {}
@@ -91,15 +104,7 @@ def enumerate_paths(story: Story, found: Exploration) -> tuple[dict[str, EndingS
             pid = key[0]
             if story.passages[pid].is_ending:
                 total += 1
-                count = len(seen & set(story.meta.indicators))
-                e = stats.get(pid)
-                if e is None:
-                    stats[pid] = EndingStats(1, depth, depth, count, count)
-                else:
-                    e.paths += 1
-                    e.min_steps, e.max_steps = min(e.min_steps, depth), max(e.max_steps, depth)
-                    e.min_indicators = min(e.min_indicators, count)
-                    e.max_indicators = max(e.max_indicators, count)
+                _record(stats, pid, depth, len(seen & set(story.meta.indicators)))
                 continue
             for _choice, nxt in found.edges.get(key, []):
                 if nxt not in on_path:
@@ -109,6 +114,7 @@ def enumerate_paths(story: Story, found: Exploration) -> tuple[dict[str, EndingS
 
 def random_playthroughs(story: Story, runs: int, seed: int, stats: Stats) -> None:
     """Play ``runs`` random attempts (every role in turn); count what they hit."""
+    declared = set(story.meta.indicators)
     rng = random.Random(seed)  # noqa: S311 (reproducible sampling, not security)
     limit = max(100, 4 * len(story.passages))
     for run in range(runs):
@@ -124,6 +130,8 @@ def random_playthroughs(story: Story, runs: int, seed: int, stats: Stats) -> Non
             stats.passage_hits[state.passage] += 1
         if state.finished:
             stats.random_endings[state.passage] += 1
+            seen = {i for pid in state.path for i in _cued(story, pid)}
+            _record(stats.endings_stats, state.passage, state.step, len(seen & declared))
         else:
             stats.unfinished_runs += 1
 
@@ -133,7 +141,9 @@ def story_stats(story: Story, runs: int = 1000, seed: int = 1) -> Stats:
     found = explore(story)
     endings = [p.id for p in story.passages.values() if p.is_ending]
     per_ending, total, paths_complete = enumerate_paths(story, found)
-    cueable = sorted({i for pid in found.passages for i in _cued(story, pid)})
+    # Past the exploration bound, the sound over-approximation says what may be reached.
+    reached = found.passages if found.complete else analyse(story).passages
+    cueable = sorted({i for pid in reached for i in _cued(story, pid)})
     stats = Stats(
         passages=len(story.passages),
         endings=endings,
@@ -141,16 +151,23 @@ def story_stats(story: Story, runs: int = 1000, seed: int = 1) -> Stats:
         exploration_complete=found.complete,
         paths_complete=paths_complete,
         paths=total,
-        reachable_endings=[e for e in endings if e in found.endings],
-        unreachable_passages=[p for p in story.passages if p not in found.passages],
+        reachable_endings=[e for e in endings if e in reached],
+        unreachable_passages=[p for p in story.passages if p not in reached],
         endings_stats=per_ending,
         runs=runs,
         seed=seed,
         indicators_cueable=[i for i in story.meta.indicators if i in cueable],
         indicators_never_cued=[i for i in story.meta.indicators if i not in cueable],
     )
-    if story.meta.roles:
+    if story.meta.roles and not paths_complete:
+        # Random runs add what the bounded enumeration could not see.
         random_playthroughs(story, runs, seed, stats)
+    elif story.meta.roles:
+        scratch = Stats(0, [], 0, True, True, 0, [], [])
+        random_playthroughs(story, runs, seed, scratch)
+        stats.random_endings = scratch.random_endings
+        stats.passage_hits, stats.choice_hits = scratch.passage_hits, scratch.choice_hits
+        stats.unfinished_runs = scratch.unfinished_runs
     stats.never_hit_passages = [p for p in story.passages if not stats.passage_hits[p]]
     stats.never_hit_choices = [
         c.key for p in story.passages.values() for c in p.choices if not stats.choice_hits[c.key]

@@ -57,6 +57,23 @@ def find_close(text: str, start: int) -> int:
     return -1
 
 
+def unclosed_quote(text: str, start: int) -> int:
+    """Index of the quote left open after the ``{`` at ``start``; -1 if the list closes or
+    no quote is open (then only the ``}`` is missing)."""
+    quote = ""
+    opened = -1
+    for i in range(start + 1, len(text)):
+        ch = text[i]
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote, opened = ch, i
+        elif ch == "}":
+            return -1
+    return opened if quote else -1
+
+
 def parse_attrs(body: str, base: int = 0) -> AttrList:
     """Parse the inside of ``{...}``; offsets are reported as ``base`` plus the position.
 

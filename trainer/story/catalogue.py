@@ -55,9 +55,9 @@ class Entry:
     reference: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Catalogue:
-    """Everything a story may refer to by id."""
+    """Everything a story may refer to by id (hashed by identity, so it can key caches)."""
 
     categories: dict[str, Category] = field(default_factory=dict)
     indicators: dict[str, Indicator] = field(default_factory=dict)

@@ -34,8 +34,6 @@ def _check_meta(story: Story, diags: Diagnostics) -> None:
             meta.field_lines.get("start", 1),
             1,
         )
-    if "roles" in meta.field_lines and not meta.roles:
-        diags.error("F006", _("'roles' must list at least one role."), meta.field_lines["roles"], 1)
 
 
 def _check_passages(story: Story, diags: Diagnostics) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from trainer.story.abstract import analyse
 from trainer.story.catalogue import Catalogue
 from trainer.story.checker import check_structure
 from trainer.story.diagnostics import Diagnostic, Diagnostics, has_errors, sort_key
@@ -76,24 +77,23 @@ def _dynamic(story: Story, found: Exploration, diags: Diagnostics) -> None:
             story.passages[pid].line,
             1,
         )
-    if not found.complete:
+    if found.complete:
+        reached, possible = found.passages, found.true_conditions
+    else:
         diags.info(
             "D003",
             _(
-                "The story has more than {n} distinct states; conditions were checked only "
-                "on the states explored."
+                "The story has more than {n} distinct states, so conditions were checked "
+                "with a broader analysis that reports only what can never happen."
             ).format(n=found.states),
             1,
             1,
         )
-        return
+        approx = analyse(story)
+        reached, possible = approx.passages, approx.possible_choices
     for p in story.passages.values():
         for c in p.choices:
-            if (
-                c.condition is not None
-                and p.id in found.passages
-                and c.key not in found.true_conditions
-            ):
+            if c.condition is not None and p.id in reached and c.key not in possible:
                 diags.warning(
                     "X005",
                     _(
@@ -103,7 +103,7 @@ def _dynamic(story: Story, found: Exploration, diags: Diagnostics) -> None:
                     c.line,
                     c.column,
                 )
-        if p.id not in found.passages and _statically_reachable(story, p.id):
+        if p.id not in reached and _statically_reachable(story, p.id):
             diags.warning(
                 "D004",
                 _(
@@ -114,7 +114,8 @@ def _dynamic(story: Story, found: Exploration, diags: Diagnostics) -> None:
             )
 
 
-def _statically_reachable(story: Story, pid: str) -> bool:
+def _statically_reachable(story: Story) -> set[str]:
+    """Passages the choice graph links to from the start, whatever the conditions."""
     seen = {story.start}
     stack = [story.start]
     while stack:
@@ -122,4 +123,4 @@ def _statically_reachable(story: Story, pid: str) -> bool:
             if c.target in story.passages and c.target not in seen:
                 seen.add(c.target)
                 stack.append(c.target)
-    return pid in seen
+    return seen

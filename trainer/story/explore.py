@@ -108,8 +108,8 @@ def explore(story: Story, max_states: int = MAX_STATES) -> Exploration:
             continue
         variables = dict(var_items)
         options = _options(passage.choices, atoms_by_passage[pid], variables, role, seen, used)
-        if any(not group for group in options):
-            result.stuck.setdefault(pid, _path(parents, key))
+        if pid not in result.stuck and any(not group for group in options):
+            result.stuck[pid] = _path(parents, key)
         for choice in {c.key: c for group in options for c in group}.values():
             result.choices.add(choice.key)
             if choice.condition is not None:
@@ -194,5 +194,5 @@ def _find_no_exit(
                 good.add(prev)
                 queue.append(prev)
     for key in result.edges:
-        if key not in good and key[0] not in result.stuck:
-            result.no_exit.setdefault(key[0], _path(parents, key))
+        if key not in good and key[0] not in result.stuck and key[0] not in result.no_exit:
+            result.no_exit[key[0]] = _path(parents, key)

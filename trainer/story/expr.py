@@ -30,6 +30,12 @@ Value = int | bool | str
 FUNCTIONS = ("visited", "noted")
 KEYWORDS = ("and", "or", "not", "true", "false", "role", *FUNCTIONS)
 
+# Bounds that keep arbitrary input from exhausting the stack or the CPU: real conditions
+# are a few dozen tokens, nest a few levels and compare small numbers.
+MAX_TOKENS = 256
+MAX_NESTING = 32
+MAX_DIGITS = 15
+
 
 class ExprError(Exception):
     """A syntax or type error, at a 0-based column of the expression text."""
@@ -123,12 +129,17 @@ class _Tok:
     column: int
 
 
+_TRAILING_SPACE = re.compile(r"\s*\Z")
+
+
 def _tokenize(text: str) -> list[_Tok]:
     tokens: list[_Tok] = []
     pos = 0
     while pos < len(text):
-        if text[pos:].strip() == "":
+        if _TRAILING_SPACE.match(text, pos):
             break
+        if len(tokens) >= MAX_TOKENS:
+            raise ExprError(f"the expression is too long (over {MAX_TOKENS} parts)", pos)
         m = _TOKEN.match(text, pos)
         if m is None or m.end() == pos:
             col = pos + (len(text[pos:]) - len(text[pos:].lstrip()))
@@ -155,6 +166,13 @@ class _Parser:
         self.text = text
         self.tokens = _tokenize(text)
         self.i = 0
+        self.nesting = 0
+
+    def nest(self, tok: _Tok) -> None:
+        """Count one more level of ``not``, ``-`` or ``(``; refuse absurd depths."""
+        self.nesting += 1
+        if self.nesting > MAX_NESTING:
+            raise ExprError("the expression is nested too deeply", tok.column)
 
     def peek(self) -> _Tok:
         return self.tokens[self.i]
@@ -197,8 +215,10 @@ class _Parser:
 
     def not_(self) -> Node:
         if self.peek().text == "not":
-            self.next()
-            return Unary("not", self.not_())
+            self.nest(self.next())
+            node = Unary("not", self.not_())
+            self.nesting -= 1
+            return node
         return self.comparison()
 
     def comparison(self) -> Node:
@@ -223,13 +243,17 @@ class _Parser:
 
     def unary(self) -> Node:
         if self.peek().text == "-" and self.peek().kind == "op":
-            self.next()
-            return Unary("-", self.unary())
+            self.nest(self.next())
+            node = Unary("-", self.unary())
+            self.nesting -= 1
+            return node
         return self.atom()
 
     def atom(self) -> Node:
         tok = self.next()
         if tok.kind == "int":
+            if len(tok.text) > MAX_DIGITS:
+                raise ExprError("the number is too large", tok.column)
             return Literal(int(tok.text))
         if tok.kind == "str":
             return Literal(tok.text[1:-1])
@@ -252,8 +276,10 @@ class _Parser:
                 raise ExprError(f"{tok.text!r} needs a value before it", tok.column)
             return Var(tok.text, tok.column)
         if tok.text == "(":
+            self.nest(tok)
             node = self.expr()
             self.expect(")")
+            self.nesting -= 1
             return node
         if tok.kind == "end":
             raise ExprError("the expression ends too early", tok.column)

@@ -12,6 +12,7 @@ import typing as t
 import yaml
 
 from trainer.story.diagnostics import Diagnostics
+from trainer.story.expr import KEYWORDS
 from trainer.story.i18n import _
 from trainer.story.model import Meta
 
@@ -70,6 +71,18 @@ def decode(data: str | bytes, diags: Diagnostics) -> str | None:
         if "\x00" in text:
             diags.error("S001", _("This is a binary file, not a Markdown story."), 1, 1)
             return None
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:  # lone surrogates: not text any file can hold
+            line = text.count("\n", 0, exc.start) + 1
+            column = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
+            diags.error(
+                "S001",
+                _("The file is not valid UTF-8; save it as UTF-8 in your editor."),
+                line,
+                column,
+            )
+            return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         diags.error("S002", _("The file is empty; start it with the front matter."), 1, 1)
@@ -103,7 +116,10 @@ def split(lines: list[str], diags: Diagnostics) -> tuple[list[str], int]:
         if lines[i].strip() in ("---", "..."):
             return lines[1:i], i + 1
     diags.error("F002", _("The front matter is not closed: add a line '---' after it."), 1, 1)
-    return [], len(lines)
+    # Recover: the front matter surely ends before the first passage heading, so the
+    # fields and passages are still read and only the real mistake is reported.
+    end = next((i for i in range(1, len(lines)) if re.match(r"##(?!#)", lines[i])), len(lines))
+    return lines[1:end], end
 
 
 def read_meta(fm_lines: list[str], diags: Diagnostics) -> Meta:
@@ -221,6 +237,11 @@ def _typed(data: dict[t.Any, t.Any], lines: dict[str, int], diags: Diagnostics) 
         diags.error("F006", _("'victim' must be adult or child."), line("victim"), 1)
         victim = "adult"
 
+    before = len(diags.items)
+    roles = words("roles")
+    if "roles" in data and not roles and len(diags.items) == before:
+        diags.error("F006", _("'roles' must list at least one role."), line("roles"), 1)
+
     variables: dict[str, int | bool | str] = {}
     raw_vars = data.get("variables", {})
     if raw_vars is None:
@@ -233,6 +254,16 @@ def _typed(data: dict[t.Any, t.Any], lines: dict[str, int], diags: Diagnostics) 
                 diags.error(
                     "F006",
                     _("Variable name '{name}' must be letters, digits and '_'.").format(name=name),
+                    line("variables"),
+                    1,
+                )
+            elif name in KEYWORDS:
+                diags.error(
+                    "F006",
+                    _(
+                        "'{name}' is a word of the expression language; name the variable "
+                        "differently."
+                    ).format(name=name),
                     line("variables"),
                     1,
                 )
@@ -253,7 +284,7 @@ def _typed(data: dict[t.Any, t.Any], lines: dict[str, int], diags: Diagnostics) 
         title=text("title"),
         language=language,
         summary=text("summary"),
-        roles=words("roles"),
+        roles=roles,
         minutes=integer("minutes", 0, 1, 600) if "minutes" in data else 0,
         content_note=text("content_note"),
         victim=victim,

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from trainer.story import expr as ex
-from trainer.story.attrs import AttrError, AttrList, find_close, parse_attrs
+from trainer.story.attrs import AttrError, AttrList, find_close, parse_attrs, unclosed_quote
 from trainer.story.diagnostics import Diagnostic, Diagnostics
 from trainer.story.frontmatter import decode, read_meta, split
 from trainer.story.i18n import _
@@ -28,12 +28,13 @@ from trainer.story.model import (
 )
 
 PASSAGE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-HEADING = re.compile(r"^##(?!#)\s*(.*?)\s*$")
+HEADING = re.compile(r"^##(?!#)")
 LIST_ITEM = re.compile(r"^\s{0,3}[-*+]\s+")
 CHOICE = re.compile(r"^\s{0,3}[-*+]\s+\[(?P<label>[^\]]*)\]\(#(?P<target>[^)\s]*)\)")
 CUE_START = re.compile(r"(?<![!\]])\[(?P<text>[^\[\]]*)\]\{")
 IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(")
-SPEAKER = re.compile(r"^\s*\*\*(?P<name>[^*:\n]+?)\s*:\s*\*\*|^\s*\*\*(?P<name2>[^*:\n]+?)\*\*\s*:")
+# Greedy name classes (no lazy '+?' before '\s*'), so a long line cannot make them backtrack.
+SPEAKER = re.compile(r"^\s*\*\*(?P<name>[^*:\n]+):\s*\*\*|^\s*\*\*(?P<name2>[^*:\n]+)\*\*\s*:")
 FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 
 CHOICE_KEYS = ("if", "set", "once", "sticky", "fallback", "practice", "probes", "feedback")
@@ -102,11 +103,10 @@ class _Passages:
             number = index + 1
             if FENCE.match(line):
                 in_fence = not in_fence
-            heading = None if in_fence else HEADING.match(line)
-            if heading:
+            if not in_fence and HEADING.match(line):
                 if current:
                     self._finish(current, body)
-                current = self._heading(number, heading.group(1))
+                current = self._heading(number, line)
                 body = []
             elif current:
                 body.append((number, line))
@@ -121,26 +121,48 @@ class _Passages:
             self._finish(current, body)
         return self.passages
 
-    def _heading(self, number: int, rest: str) -> tuple[int, str, AttrList]:
+    def _unclosed(self, text: str, brace: int, number: int, offset: int = 0) -> None:
+        """Report an attribute list without its ``}``: an open quote (A002) swallowed it, or
+        it is simply missing (A001). ``offset`` is where ``text`` starts on the line."""
+        quote = unclosed_quote(text, brace)
+        if quote != -1:
+            self.diags.error(
+                "A002",
+                _("The quote {quote} is never closed: add the closing {quote}.").format(
+                    quote=text[quote]
+                ),
+                number,
+                offset + quote + 1,
+            )
+        else:
+            self.diags.error(
+                "A001",
+                _("The attribute list is not closed: add '}'."),
+                number,
+                offset + brace + 1,
+            )
+
+    def _heading(self, number: int, line: str) -> tuple[int, str, AttrList]:
+        raw = line[2:]
+        offset = 2 + len(raw) - len(raw.lstrip())  # where the title starts on the line
+        rest = raw.strip()
         brace = rest.find("{")
         attrs = AttrList()
         title = rest
+        broken = False  # a broken attribute list is reported once, not again as P001
         if brace != -1:
+            title = rest[:brace].strip()
             close = find_close(rest, brace)
-            column = 3 + (len(rest) - len(rest.lstrip())) + brace + 1
+            column = offset + brace + 1  # 1-based column of '{'
             if close == -1:
-                self.diags.error(
-                    "A001",
-                    _("The attribute list is not closed: add '}'."),
-                    number,
-                    column,
-                )
+                self._unclosed(rest, brace, number, offset)
+                broken = True
             else:
-                title = rest[:brace].strip()
                 try:
                     attrs = parse_attrs(rest[brace + 1 : close], column)
                 except AttrError as exc:
                     self.diags.error("A002", exc.message, number, exc.offset + 1)
+                    broken = True
                 if rest[close + 1 :].strip():
                     self.diags.warning(
                         "A003",
@@ -148,7 +170,9 @@ class _Passages:
                         number,
                         column + close - brace + 1,
                     )
-        if not attrs.ident:
+        if not attrs.ident and broken:
+            attrs.ident = f"line-{number}"
+        elif not attrs.ident:
             slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or f"line-{number}"
             self.diags.error(
                 "P001",
@@ -290,20 +314,24 @@ class _Passages:
                         number,
                         img.start() + 1,
                     )
+            pos = 0
             for m in CUE_START.finditer(line):
-                cue = self._cue(number, line, m, len(cues) + 1)
+                if m.start() < pos:
+                    continue  # inside the previous cue's attribute list (render.py agrees)
+                close = find_close(line, m.end() - 1)
+                if close == -1:
+                    # Nothing after an unclosed list can be read reliably; stopping here
+                    # also keeps a long line of '[a]{' linear instead of quadratic.
+                    self._unclosed(line, m.end() - 1, number)
+                    break
+                pos = close + 1
+                cue = self._cue(number, line, m, close, len(cues) + 1)
                 if cue:
                     cues.append(cue)
         return tuple(cues), tuple(speakers)
 
-    def _cue(self, number: int, line: str, m: re.Match[str], n: int) -> Cue | None:
+    def _cue(self, number: int, line: str, m: re.Match[str], close: int, n: int) -> Cue | None:
         brace = m.end() - 1
-        close = find_close(line, brace)
-        if close == -1:
-            self.diags.error(
-                "A001", _("The attribute list is not closed: add '}'."), number, brace + 1
-            )
-            return None
         try:
             attrs = parse_attrs(line[brace + 1 : close], brace + 1)
         except AttrError as exc:
@@ -354,12 +382,7 @@ class _Passages:
             else:
                 close = find_close(line, brace)
                 if close == -1:
-                    self.diags.error(
-                        "A001",
-                        _("The attribute list is not closed: add '}'."),
-                        number,
-                        brace + 1,
-                    )
+                    self._unclosed(line, brace, number)
                 else:
                     try:
                         attrs = parse_attrs(line[brace + 1 : close], brace + 1)

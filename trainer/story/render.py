@@ -8,13 +8,14 @@ elements with an id, so the debrief can link to and highlight the exact sentence
 
 from __future__ import annotations
 
+import html
 import re
 
 import markdown
 import nh3
 
 from trainer.story.attrs import find_close
-from trainer.story.parser import CUE_START
+from trainer.story.parser import CUE_START, FENCE
 
 EXTENSIONS = ["tables", "sane_lists", "smarty"]
 ALLOWED_TAGS = {
@@ -60,7 +61,15 @@ def _cue_spans(
     out: list[str] = []
     tags: dict[str, str] = {}
     number = 0
+    in_fence = False
     for line in text.split("\n"):
+        # Number cues exactly as the parser does (never inside a code fence), so the
+        # debrief's cue numbers point at the right span.
+        if FENCE.match(line):
+            in_fence = not in_fence
+        if in_fence:
+            out.append(line)
+            continue
         pos = 0
         pieces: list[str] = []
         for m in CUE_START.finditer(line):
@@ -68,11 +77,12 @@ def _cue_spans(
                 continue
             close = find_close(line, m.end() - 1)
             if close == -1:
-                continue
+                break
             number += 1
             classes = "cue cue-highlight" if highlight and number in highlight else "cue"
             start_mark, end_mark = _CUE_MARK.format(n=f"s{number}"), _CUE_MARK.format(n="e")
-            tags[start_mark] = f'<span id="cue-{passage_id}-{number}" class="{classes}">'
+            anchor = html.escape(f"cue-{passage_id}-{number}")
+            tags[start_mark] = f'<span id="{anchor}" class="{classes}">'
             tags[end_mark] = "</span>"
             pieces.append(line[pos : m.start()])
             pieces.append(start_mark + m.group("text") + end_mark)
@@ -87,7 +97,8 @@ def render_markdown(text: str, passage_id: str = "p", highlight: set[int] | None
 
     :param highlight: cue numbers to mark with ``cue-highlight`` (the debrief's "here").
     """
-    prepared, tags = _cue_spans(text, passage_id, highlight)
+    # The placeholders use U+2063; an author's own U+2063 could forge one, so drop it.
+    prepared, tags = _cue_spans(text.replace("\u2063", ""), passage_id, highlight)
     # Raw HTML written by the author is shown as text, never interpreted.
     prepared = prepared.replace("<", "&lt;")
     rendered = markdown.markdown(prepared, extensions=EXTENSIONS, output_format="html")

@@ -1,0 +1,53 @@
+// Small enhancements; every page works without this file.
+(function () {
+  "use strict";
+  document.querySelectorAll(".js-only").forEach(function (el) { el.hidden = false; });
+
+  // After a choice the new passage's heading gets focus, so screen readers start there.
+  if (location.hash === "#passage") {
+    var heading = document.getElementById("passage");
+    if (heading) { heading.focus(); }
+  }
+
+  // Filter the case-notes list as the learner types.
+  var filter = document.getElementById("notes-filter");
+  if (filter) {
+    filter.addEventListener("input", function () {
+      var q = filter.value.trim().toLowerCase();
+      document.querySelectorAll(".note-group").forEach(function (group) {
+        var any = false;
+        group.querySelectorAll("li").forEach(function (li) {
+          var hit = !q || li.textContent.toLowerCase().indexOf(q) !== -1;
+          li.hidden = !hit;
+          any = any || hit;
+        });
+        group.hidden = !any;
+        if (q && any) { group.open = true; }
+      });
+    });
+  }
+
+  // Save notes on their own as soon as a box is ticked.
+  var form = document.getElementById("play-form");
+  var status = document.getElementById("notes-status");
+  if (form && form.dataset.notesUrl) {
+    document.querySelectorAll('input[name="notes"]').forEach(function (box) {
+      box.addEventListener("change", function () {
+        var data = new FormData();
+        data.append("csrf_token", form.querySelector('[name="csrf_token"]').value);
+        data.append("step", form.querySelector('[name="step"]').value);
+        document.querySelectorAll('input[name="notes"]:checked').forEach(function (b) {
+          data.append("notes", b.value);
+        });
+        fetch(form.dataset.notesUrl, { method: "POST", body: data, credentials: "same-origin" })
+          .then(function (r) { return r.json(); })
+          .then(function (body) { if (status) { status.textContent = body.message; } })
+          .catch(function () { if (status) { status.textContent = ""; } });
+      });
+    });
+  }
+
+  document.querySelectorAll(".js-print").forEach(function (b) {
+    b.addEventListener("click", function () { window.print(); });
+  });
+})();

@@ -1,0 +1,97 @@
+"""Database tables (SQLModel). All tables in one module, singular names.
+
+Schema changes go through Alembic (``migrations/``); the app never calls ``create_all``
+outside the migration, so SQLite and PostgreSQL always have the same schema.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+ROLES = ("learner", "trainer", "author", "admin")
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now, stored as UTC."""
+    return datetime.now(UTC)
+
+
+class User(SQLModel, table=True):
+    """A person who signs in. ``roles`` is a space-separated set of ROLES."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(index=True, unique=True, max_length=80)
+    display_name: str = Field(default="", max_length=120)
+    password_hash: str = Field(max_length=255)
+    roles: str = Field(default="learner", max_length=100)
+    locale: str = Field(default="", max_length=10)
+    created_at: datetime = Field(default_factory=utcnow)
+
+    def has_role(self, role: str) -> bool:
+        """Does the user hold ``role``? (Admins hold every role.)"""
+        held = self.roles.split()
+        return role in held or "admin" in held
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed sign-ins per username, to slow down password guessing."""
+
+    key: str = Field(primary_key=True, max_length=120)
+    failures: int = 0
+    last_failure_at: datetime = Field(default_factory=utcnow)
+
+
+class StoryVersion(SQLModel, table=True):
+    """The exact source of a story as first played; attempts point here, never to files."""
+
+    __table_args__ = (UniqueConstraint("content_hash", name="uq_storyversion_hash"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    story_id: str = Field(index=True, max_length=100)
+    language: str = Field(max_length=10)
+    title: str = Field(max_length=300)
+    content_hash: str = Field(max_length=64)
+    source: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Attempt(SQLModel, table=True):
+    """One learner playing one story version. ``step`` guards against double submission."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    story_version_id: int = Field(foreign_key="storyversion.id", index=True)
+    story_id: str = Field(index=True, max_length=100)
+    language: str = Field(max_length=10)
+    role: str = Field(max_length=50)
+    step: int = 0
+    status: str = Field(default="in-progress", max_length=20)
+    state: dict[str, t.Any] = Field(sa_column=Column(JSON, nullable=False))
+    score: int | None = None
+    passed: bool | None = None
+    outcome: str | None = Field(default=None, max_length=20)
+    replay_of: int | None = Field(default=None, foreign_key="attempt.id")
+    replay_step: int | None = None
+    started_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None
+
+
+class Step(SQLModel, table=True):
+    """One choice made. The unique (attempt, number) pair makes a double apply impossible."""
+
+    __table_args__ = (UniqueConstraint("attempt_id", "number", name="uq_step_attempt_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    attempt_id: int = Field(foreign_key="attempt.id", index=True)
+    number: int
+    passage: str = Field(max_length=100)
+    choice_key: str = Field(max_length=120)
+    choice_label: str = Field(sa_column=Column(Text, nullable=False))
+    target: str = Field(max_length=100)
+    notes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,1 @@
+"""Services: the database work between the web views and the pure story core."""

@@ -1,0 +1,38 @@
+"""Web layer: extensions, blueprints (one per audience), error pages."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+from flask_wtf.csrf import CSRFProtect
+
+from trainer.services.library import Library
+from trainer.web import auth, errors, i18n, learner
+
+csrf = CSRFProtect()
+
+
+def library() -> Library:
+    """The app's story library."""
+    lib: Library = current_app.extensions["trainer.library"]
+    return lib
+
+
+def init_web(app: Flask) -> None:
+    """Register extensions, blueprints and handlers."""
+    csrf.init_app(app)
+    i18n.init_app(app)
+    auth.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(learner.bp)
+    errors.init_app(app)
+
+    @app.after_request
+    def _security_headers(response):  # type: ignore[no-untyped-def]
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response

@@ -1,0 +1,174 @@
+"""Blueprint ``auth``: register, sign in and out, change password, interface language."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from trainer.db import get_session
+from trainer.models import User
+from trainer.services import accounts
+from trainer.web.forms import LoginForm, PasswordForm, RegisterForm
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+login_manager = LoginManager()
+
+
+def init_app(app: Flask) -> None:
+    """Set up Flask-Login."""
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = ""
+    login_manager.session_protection = "strong"
+
+
+class _LoginUser:
+    """Wraps a :class:`User` row with the attributes Flask-Login expects."""
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def __init__(self, user: User) -> None:
+        self.row = user
+
+    def get_id(self) -> str:
+        return str(self.row.id)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.row, name)
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> _LoginUser | None:
+    if not user_id.isdigit():
+        return None
+    user = get_session().get(User, int(user_id))
+    return _LoginUser(user) if user else None
+
+
+def current_row() -> User:
+    """The signed-in user's database row."""
+    row: User = current_user.row
+    return row
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site relative paths: no open redirects."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        if not urlsplit(target).netloc:
+            return target
+    return url_for("learner.catalogue")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register() -> str | Response:
+    """Create an account (when self-registration is on)."""
+    if not current_app.config["REGISTRATION_OPEN"]:
+        return render_template("auth/closed.html"), 403  # type: ignore[return-value]
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(
+                get_session(),
+                form.username.data or "",
+                form.password.data or "",
+                form.display_name.data or "",
+            )
+        except accounts.AccountError as exc:
+            if str(exc) == "taken":
+                form.username.errors.append(_("This username is taken; choose another."))
+            else:
+                form.username.errors.append(_("This username or password is not allowed."))
+        else:
+            session.clear()
+            login_user(_LoginUser(user))
+            flash(_("Welcome! Your account is ready."), "success")
+            return redirect(url_for("learner.catalogue"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> str | Response:
+    """Sign in; repeated failures make the next try wait."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(
+                get_session(),
+                form.username.data or "",
+                form.password.data or "",
+                current_app.config["LOGIN_FREE_FAILURES"],
+                current_app.config["LOGIN_MAX_DELAY_SECONDS"],
+            )
+        except accounts.AccountError as exc:
+            reason = str(exc)
+            if reason.startswith("wait:"):
+                form.password.errors.append(
+                    _(
+                        "Too many failed sign-ins. Try again in %(n)s seconds.",
+                        n=reason.split(":")[1],
+                    )
+                )
+            else:
+                form.password.errors.append(_("Wrong username or password."))
+            return render_template("auth/login.html", form=form), 401  # type: ignore[return-value]
+        next_url = _safe_next(request.args.get("next"))
+        session.clear()
+        login_user(_LoginUser(user), remember=bool(form.remember.data))
+        return redirect(next_url)
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> Response:
+    """Sign out (POST, so a link on another site cannot sign you out)."""
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password() -> str | Response:
+    """Change the password."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(
+                get_session(), current_row(), form.current.data or "", form.password.data or ""
+            )
+        except accounts.AccountError:
+            form.current.errors.append(_("The current password is wrong."))
+        else:
+            flash(_("Your password was changed."), "success")
+            return redirect(url_for("learner.catalogue"))
+    return render_template("auth/password.html", form=form)
+
+
+@bp.route("/language", methods=["POST"])
+def language() -> Response:
+    """Set the interface language (kept on the account when signed in)."""
+    code = request.form.get("language", "")
+    if code not in current_app.config["LANGUAGES"]:
+        abort(400)
+    session["locale"] = code
+    if current_user.is_authenticated:
+        accounts.set_locale(get_session(), current_row(), code)
+    return redirect(_safe_next(request.form.get("next")))

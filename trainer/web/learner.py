@@ -1,0 +1,260 @@
+"""Blueprint ``learner``: catalogue, play, case notes, debrief, replay, history."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from trainer.db import get_session
+from trainer.services import progress
+from trainer.services.progress import NotFound, Played, StaleStep
+from trainer.story.catalogue import Catalogue
+from trainer.story.render import render_markdown
+from trainer.story.runtime import PlayError, available_choices
+from trainer.web.auth import current_row
+from trainer.web.i18n import current_language
+
+bp = Blueprint("learner", __name__)
+
+
+@bp.before_request
+def _signed_in() -> Response | None:
+    """Every learner page needs a signed-in user."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    return None
+
+
+def _library():  # type: ignore[no-untyped-def]
+    from trainer.web import library
+
+    return library()
+
+
+def _catalogue() -> Catalogue:
+    return _library().catalogue(current_language())
+
+
+@lru_cache(maxsize=2048)
+def _html(content_hash: str, passage_id: str, body: str, highlight: int = 0) -> str:
+    """Rendered prose, cached per story version and passage (the inputs never change)."""
+    return render_markdown(body, passage_id, {highlight} if highlight else None)
+
+
+def passage_html(played: Played, passage_id: str, highlight: int = 0) -> str:
+    """Sanitised HTML of one passage of the attempt's story version."""
+    passage = played.story.passages[passage_id]
+    return _html(played.story.content_hash, passage_id, passage.body, highlight)
+
+
+def _played(attempt_id: int) -> Played:
+    session = get_session()
+    try:
+        attempt = progress.get_attempt(session, current_row(), attempt_id)
+        return progress.load(session, attempt, _catalogue())
+    except NotFound:
+        abort(404)
+
+
+def _step_field() -> int:
+    raw = request.form.get("step", "")
+    if not raw.isdigit():
+        abort(400, description=_("The form is missing its step number; reload the page."))
+    return int(raw)
+
+
+@bp.route("/")
+def catalogue() -> str:
+    """Every module with this learner's status."""
+    stories = _library().stories()
+    status = progress.status_by_story(get_session(), current_row())
+    return render_template(
+        "learner/catalogue.html", stories=stories, status=status, catalogue=_catalogue()
+    )
+
+
+@bp.route("/modules/<story_id>")
+def module(story_id: str) -> str:
+    """A module's description and the form to start it."""
+    entry = _library().story(story_id)
+    if entry is None:
+        abort(404)
+    status = progress.status_by_story(get_session(), current_row()).get(story_id)
+    return render_template(
+        "learner/module.html",
+        entry=entry,
+        story=entry.pick(current_language()),
+        status=status,
+        catalogue=_catalogue(),
+    )
+
+
+@bp.route("/modules/<story_id>/start", methods=["POST"])
+def start(story_id: str) -> Response:
+    """Start a new attempt in the chosen role and language."""
+    entry = _library().story(story_id)
+    if entry is None:
+        abort(404)
+    role = request.form.get("role", "")
+    language = request.form.get("language", "") or current_language()
+    try:
+        attempt = progress.start_attempt(get_session(), current_row(), entry, language, role)
+    except PlayError:
+        flash(_("Choose one of the roles offered for this module."), "error")
+        return redirect(url_for("learner.module", story_id=story_id))
+    return redirect(url_for("learner.play", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>")
+def play(attempt_id: int) -> str | Response:
+    """The current passage with its choices and the case-notes panel."""
+    played = _played(attempt_id)
+    if played.state.finished:
+        return redirect(url_for("learner.debrief", attempt_id=attempt_id))
+    catalogue = _catalogue()
+    passage = played.story.passages[played.state.passage]
+    return render_template(
+        "learner/play.html",
+        played=played,
+        passage=passage,
+        prose=passage_html(played, passage.id),
+        choices=available_choices(played.story, played.state),
+        catalogue=catalogue,
+        groups=_note_groups(catalogue),
+    )
+
+
+def _note_groups(catalogue: Catalogue) -> list[tuple[str, list[tuple[str, str]]]]:
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for ind in catalogue.indicators.values():
+        groups.setdefault(ind.category, []).append((ind.id, ind.label))
+    return [
+        (catalogue.categories[c].label if c in catalogue.categories else c, items)
+        for c, items in groups.items()
+    ]
+
+
+def _notes_field() -> list[str]:
+    return [n for n in request.form.getlist("notes") if n]
+
+
+@bp.route("/attempts/<int:attempt_id>/choose", methods=["POST"])
+def choose(attempt_id: int) -> Response:
+    """Apply one choice exactly once, then show the next passage (POST-redirect-GET)."""
+    played = _played(attempt_id)
+    seen = _step_field()
+    try:
+        if request.form.get("action") == "save-notes":
+            progress.save_notes(get_session(), played, seen, _notes_field(), _catalogue())
+            flash(_("Your case notes are saved."), "status")
+            return redirect(url_for("learner.play", attempt_id=attempt_id, _anchor="notes"))
+        key = request.form.get("choice", "")
+        state = progress.record_choice(
+            get_session(), played, seen, key, _notes_field(), _catalogue()
+        )
+    except StaleStep:
+        flash(
+            _(
+                "This page was out of date (another tab, the back button or a double click), "
+                "so nothing was changed. Here is where you are now."
+            ),
+            "warning",
+        )
+        return redirect(url_for("learner.play", attempt_id=attempt_id))
+    except PlayError:
+        flash(_("That choice is not available here. Please choose again."), "error")
+        return redirect(url_for("learner.play", attempt_id=attempt_id))
+    label = played.story.choice(key)
+    flash(_("You chose: %(label)s", label=label.label if label else key), "status")
+    if state.finished:
+        return redirect(url_for("learner.debrief", attempt_id=attempt_id))
+    return redirect(url_for("learner.play", attempt_id=attempt_id, _anchor="passage"))
+
+
+@bp.route("/attempts/<int:attempt_id>/notes", methods=["POST"])
+def notes(attempt_id: int) -> Response | tuple[Response, int]:
+    """Save the case notes on their own (the notes panel's autosave uses this)."""
+    played = _played(attempt_id)
+    seen = _step_field()
+    try:
+        state = progress.save_notes(get_session(), played, seen, _notes_field(), _catalogue())
+    except StaleStep:
+        return jsonify(ok=False, message=_("This page is out of date; reload it.")), 409
+    except PlayError:
+        return jsonify(ok=False, message=_("Unknown indicator.")), 400
+    return jsonify(ok=True, notes=list(state.notes), message=_("Notes saved."))
+
+
+@bp.route("/attempts/<int:attempt_id>/debrief")
+def debrief(attempt_id: int) -> str:
+    """The debrief: indicators, practices, referrals, ILO-EC rule, score."""
+    played = _played(attempt_id)
+    catalogue = _catalogue()
+    result = progress.debrief(played, catalogue)
+    previous = progress.previous_completed(get_session(), played.attempt)
+    previous_debrief = None
+    if previous is not None:
+        previous_debrief = progress.debrief(
+            progress.load(get_session(), previous, catalogue), catalogue
+        )
+    return render_template(
+        "learner/debrief.html",
+        played=played,
+        ending_html=passage_html(played, played.state.passage),
+        d=result,
+        catalogue=catalogue,
+        steps=progress.steps(get_session(), played.attempt),
+        previous=previous,
+        previous_debrief=previous_debrief,
+    )
+
+
+@bp.route("/attempts/<int:attempt_id>/passages/<passage_id>")
+def passage(attempt_id: int, passage_id: str) -> str:
+    """A passage the learner saw, with one cue highlighted (linked from the debrief)."""
+    played = _played(attempt_id)
+    if passage_id not in played.state.path:
+        abort(404)
+    cue = request.args.get("cue", "0")
+    highlight = int(cue) if cue.isdigit() else 0
+    return render_template(
+        "learner/passage.html",
+        played=played,
+        passage=played.story.passages[passage_id],
+        prose=passage_html(played, passage_id, highlight),
+    )
+
+
+@bp.route("/attempts/<int:attempt_id>/replay", methods=["POST"])
+def replay(attempt_id: int) -> Response:
+    """Start a new attempt from the state at one step of this one."""
+    played = _played(attempt_id)
+    raw = request.form.get("step", "")
+    if not raw.isdigit() or int(raw) > played.state.step:
+        abort(400, description=_("There is no such step."))
+    attempt = progress.replay_from(get_session(), current_row(), played, int(raw))
+    flash(_("A new attempt starts from step %(n)s.", n=raw), "status")
+    return redirect(url_for("learner.play", attempt_id=attempt.id))
+
+
+@bp.route("/history")
+def history() -> str:
+    """All this learner's attempts."""
+    return render_template(
+        "learner/history.html",
+        attempts=progress.history(get_session(), current_row()),
+        titles={s.id: s.original.meta.title for s in _library().stories()},
+    )
