@@ -36,6 +36,7 @@
         var data = new FormData();
         data.append("csrf_token", form.querySelector('[name="csrf_token"]').value);
         data.append("step", form.querySelector('[name="step"]').value);
+        data.append("notes-shown", "1");
         document.querySelectorAll('input[name="notes"]:checked').forEach(function (b) {
           data.append("notes", b.value);
         });

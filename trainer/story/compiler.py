@@ -91,6 +91,7 @@ def _dynamic(story: Story, found: Exploration, diags: Diagnostics) -> None:
         )
         approx = analyse(story)
         reached, possible = approx.passages, approx.possible_choices
+    linked = _statically_reachable(story)
     for p in story.passages.values():
         for c in p.choices:
             if c.condition is not None and p.id in reached and c.key not in possible:
@@ -103,7 +104,7 @@ def _dynamic(story: Story, found: Exploration, diags: Diagnostics) -> None:
                     c.line,
                     c.column,
                 )
-        if p.id not in reached and _statically_reachable(story, p.id):
+        if p.id not in reached and p.id in linked:
             diags.warning(
                 "D004",
                 _(

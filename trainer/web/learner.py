@@ -147,7 +147,10 @@ def _note_groups(catalogue: Catalogue) -> list[tuple[str, list[tuple[str, str]]]
     ]
 
 
-def _notes_field() -> list[str]:
+def _notes_field() -> list[str] | None:
+    """The ticked indicators, or None when the form had no notes panel (keep the notes)."""
+    if not request.form.get("notes-shown"):
+        return None
     return [n for n in request.form.getlist("notes") if n]
 
 
@@ -158,7 +161,7 @@ def choose(attempt_id: int) -> Response:
     seen = _step_field()
     try:
         if request.form.get("action") == "save-notes":
-            progress.save_notes(get_session(), played, seen, _notes_field(), _catalogue())
+            progress.save_notes(get_session(), played, seen, _notes_field() or [], _catalogue())
             flash(_("Your case notes are saved."), "status")
             return redirect(url_for("learner.play", attempt_id=attempt_id, _anchor="notes"))
         key = request.form.get("choice", "")
@@ -190,7 +193,9 @@ def notes(attempt_id: int) -> Response | tuple[Response, int]:
     played = _played(attempt_id)
     seen = _step_field()
     try:
-        state = progress.save_notes(get_session(), played, seen, _notes_field(), _catalogue())
+        state = progress.save_notes(
+            get_session(), played, seen, _notes_field() or [], _catalogue()
+        )
     except StaleStep:
         return jsonify(ok=False, message=_("This page is out of date; reload it.")), 409
     except PlayError:
