@@ -133,7 +133,11 @@ def test_no_open_redirect_after_login(client, auth):
     page = client.get("/auth/login")
     response = client.post(
         "/auth/login?next=//evil.example/x",
-        data={"csrf_token": csrf_token(page.text), "username": "learner1", "password": "password-1"},
+        data={
+            "csrf_token": csrf_token(page.text),
+            "username": "learner1",
+            "password": "password-1",
+        },
     )
     assert response.headers["Location"] == "/"
 
@@ -146,5 +150,7 @@ def test_language_switch(client, auth):
     )
     assert response.status_code == 302
     assert '<html lang="ru">' in client.get("/").text
-    bad = client.post("/auth/language", data={"csrf_token": csrf_token(page.text), "language": "xx"})
+    bad = client.post(
+        "/auth/language", data={"csrf_token": csrf_token(page.text), "language": "xx"}
+    )
     assert bad.status_code == 400

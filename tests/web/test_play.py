@@ -111,7 +111,10 @@ def test_notes_are_saved_with_a_step_and_on_their_own(app, client, auth, player)
         stored = get_session().get(Attempt, attempt)
         assert stored.state["notes"] == ["coercion-destination.document-retention"]
     page = player.page(attempt).text
-    assert 'value="coercion-destination.document-retention" id="note-coercion-destination.document-retention" checked' in page
+    assert (
+        'value="coercion-destination.document-retention" id="note-coercion-destination.document-retention" checked'
+        in page
+    )
     response = client.post(
         f"/attempts/{attempt}/notes",
         data={
@@ -147,7 +150,7 @@ def test_save_notes_button_without_javascript(app, client, auth, player):
     auth.register()
     attempt = player.start()
     response = player.choose(
-        attempt, "", notes=["exploitative-conditions.excessive-hours"], action="save-notes"
+        attempt, "", notes=["exploitative-conditions.excessive-hours"], **{"save-notes": "1"}
     )
     assert response.status_code == 302
     assert "Your case notes are saved." in client.get(response.headers["Location"]).text
@@ -194,7 +197,10 @@ def test_good_path_scores_and_compares_with_previous(client, auth, player):
     player.choose(
         second,
         "alone:2",
-        notes=["coercion-destination.document-retention", "exploitative-conditions.excessive-hours"],
+        notes=[
+            "coercion-destination.document-retention",
+            "exploitative-conditions.excessive-hours",
+        ],
     )
     final = player.choose(second, "passport:1")
     page = client.get(final.headers["Location"]).text
@@ -263,7 +269,7 @@ def test_editing_the_story_file_keeps_attempts_on_their_version(
     path = stories_dir / "mini.md"
     text = path.read_text()
     path.write_text(text.replace("## Arrival {#arrival}", "## Arrival, edited {#arrival}"))
-    assert "<h1 id=\"passage\" tabindex=\"-1\">Arrival</h1>" in player.page(attempt).text
+    assert '<h1 id="passage" tabindex="-1">Arrival</h1>' in player.page(attempt).text
     fresh = player.start()
     assert "Arrival, edited" in player.page(fresh).text
 
@@ -281,5 +287,8 @@ def test_author_markdown_cannot_inject_script(client, auth, player, stories_dir)
     attempt = player.start()
     page = player.page(attempt).text
     assert "<script>alert(1)" not in page
-    assert "onerror" not in page.split('<div class="prose">')[1].split("</div>")[0] or "&lt;img" in page
+    assert (
+        "onerror" not in page.split('<div class="prose">')[1].split("</div>")[0]
+        or "&lt;img" in page
+    )
     assert "javascript:" not in page

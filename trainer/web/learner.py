@@ -160,7 +160,7 @@ def choose(attempt_id: int) -> Response:
     played = _played(attempt_id)
     seen = _step_field()
     try:
-        if request.form.get("action") == "save-notes":
+        if request.form.get("save-notes"):
             progress.save_notes(get_session(), played, seen, _notes_field() or [], _catalogue())
             flash(_("Your case notes are saved."), "status")
             return redirect(url_for("learner.play", attempt_id=attempt_id, _anchor="notes"))
@@ -193,9 +193,7 @@ def notes(attempt_id: int) -> Response | tuple[Response, int]:
     played = _played(attempt_id)
     seen = _step_field()
     try:
-        state = progress.save_notes(
-            get_session(), played, seen, _notes_field() or [], _catalogue()
-        )
+        state = progress.save_notes(get_session(), played, seen, _notes_field() or [], _catalogue())
     except StaleStep:
         return jsonify(ok=False, message=_("This page is out of date; reload it.")), 409
     except PlayError:
