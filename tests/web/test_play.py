@@ -111,10 +111,8 @@ def test_notes_are_saved_with_a_step_and_on_their_own(app, client, auth, player)
         stored = get_session().get(Attempt, attempt)
         assert stored.state["notes"] == ["coercion-destination.document-retention"]
     page = player.page(attempt).text
-    assert (
-        'value="coercion-destination.document-retention" id="note-coercion-destination.document-retention" checked'
-        in page
-    )
+    ticked = 'id="note-coercion-destination.document-retention" checked'
+    assert ticked in page
     response = client.post(
         f"/attempts/{attempt}/notes",
         data={
@@ -144,6 +142,17 @@ def test_notes_are_saved_with_a_step_and_on_their_own(app, client, auth, player)
     with app.app_context():
         stored = get_session().get(Attempt, attempt)
         assert stored.state["notes"] == ["exploitative-conditions.excessive-hours"]
+
+
+def test_unticking_every_box_clears_the_notes(app, auth, player):
+    auth.register()
+    attempt = player.start()
+    player.choose(attempt, "arrival:1", notes=["coercion-destination.document-retention"])
+    player.choose(attempt, "alone:1", notes=[])
+    with app.app_context():
+        stored = get_session().get(Attempt, attempt)
+        assert stored.state["notes"] == []
+        assert stored.state["notes_at"] == [["coercion-destination.document-retention"], []]
 
 
 def test_save_notes_button_without_javascript(app, client, auth, player):

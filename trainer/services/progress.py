@@ -170,7 +170,9 @@ def save_notes(
     return new_state
 
 
-def replay_from(session: Session, user: User, played: Played, step: int) -> Attempt:
+def replay_from(
+    session: Session, user: User, played: Played, step: int, catalogue: Catalogue
+) -> Attempt:
     """A new attempt that starts from the state of ``played`` after ``step`` choices."""
     state = replay(played.story, played.state, step)
     old = played.attempt
@@ -185,8 +187,9 @@ def replay_from(session: Session, user: User, played: Played, step: int) -> Atte
         state=state.to_dict(),
         replay_of=old.id,
         replay_step=step,
-        status="completed" if state.finished else "in-progress",
     )
+    for name, value in _finish_fields(played, state, catalogue).items():
+        setattr(attempt, name, value)
     session.add(attempt)
     session.flush()
     assert attempt.id is not None

@@ -32,6 +32,7 @@ HEADING = re.compile(r"^##(?!#)")
 LIST_ITEM = re.compile(r"^\s{0,3}[-*+]\s+")
 CHOICE = re.compile(r"^\s{0,3}[-*+]\s+\[(?P<label>[^\]]*)\]\(#(?P<target>[^)\s]*)\)")
 CUE_START = re.compile(r"(?<![!\]])\[(?P<text>[^\[\]]*)\]\{")
+WRAPPED_CUE = re.compile(r"\]\{\s*indicator\s*=")
 IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(")
 # Greedy name classes (no lazy '+?' before '\s*'), so a long line cannot make them backtrack.
 SPEAKER = re.compile(r"^\s*\*\*(?P<name>[^*:\n]+):\s*\*\*|^\s*\*\*(?P<name2>[^*:\n]+)\*\*\s*:")
@@ -313,6 +314,18 @@ class _Passages:
                         _("The image has no alt text: describe it inside ![...]."),
                         number,
                         img.start() + 1,
+                    )
+            starts = {m.end() - 2 for m in CUE_START.finditer(line)}
+            for m in WRAPPED_CUE.finditer(line):
+                if m.start() not in starts:
+                    self.diags.error(
+                        "I007",
+                        _(
+                            "This cue's '[' is not on the same line: a cue must start and "
+                            "end on one line, so join the lines."
+                        ),
+                        number,
+                        m.start() + 1,
                     )
             pos = 0
             for m in CUE_START.finditer(line):

@@ -248,7 +248,7 @@ def replay(attempt_id: int) -> Response:
     raw = request.form.get("step", "")
     if not raw.isdigit() or int(raw) > played.state.step:
         abort(400, description=_("There is no such step."))
-    attempt = progress.replay_from(get_session(), current_row(), played, int(raw))
+    attempt = progress.replay_from(get_session(), current_row(), played, int(raw), _catalogue())
     flash(_("A new attempt starts from step %(n)s.", n=raw), "status")
     return redirect(url_for("learner.play", attempt_id=attempt.id))
 
