@@ -36,23 +36,27 @@ def register(group: click.Group) -> None:
         from trainer.services.accounts import AccountError, create_user
 
         app = _app()
-        with app.app_context():
-            try:
+        try:
+            with app.app_context():
                 user = create_user(get_session(), username, password, name, " ".join(roles))
-            except AccountError as exc:
-                reasons = {
-                    "username": "usernames are 3-80 letters, digits or _ . @ -",
-                    "password": "passwords need at least 8 characters",
-                    "taken": "that username is taken",
-                    "role": "unknown role",
-                }
-                raise click.ClickException(reasons.get(str(exc), str(exc))) from None
-            click.echo(f"Created {user.username} ({user.roles}).")
+        except AccountError as exc:
+            reasons = {
+                "username": "usernames are 3-80 letters, digits or _ . @ -",
+                "password": "passwords need at least 8 characters",
+                "taken": "that username is taken",
+                "role": "unknown role",
+            }
+            raise click.ClickException(reasons.get(str(exc), str(exc))) from None
+        finally:
+            app.extensions["trainer.engine"].dispose()
+        click.echo(f"Created {user.username} ({user.roles}).")
 
     @group.command("seed-demo")
     def seed_demo() -> None:
         """Create the demo accounts if they do not exist."""
-        _seed(_app())
+        app = _app()
+        _seed(app)
+        app.extensions["trainer.engine"].dispose()
 
     @group.command("serve")
     @click.option("--host", default="127.0.0.1", show_default=True)
