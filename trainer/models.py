@@ -68,6 +68,7 @@ class Attempt(SQLModel, table=True):
     story_id: str = Field(index=True, max_length=100)
     language: str = Field(max_length=10)
     role: str = Field(max_length=50)
+    passage: str = Field(default="", max_length=100)  # current passage, for "where learners stop"
     step: int = 0
     status: str = Field(default="in-progress", max_length=20)
     state: dict[str, t.Any] = Field(sa_column=Column(JSON, nullable=False))
@@ -94,4 +95,64 @@ class Step(SQLModel, table=True):
     choice_label: str = Field(sa_column=Column(Text, nullable=False))
     target: str = Field(max_length=100)
     notes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AttemptFinding(SQLModel, table=True):
+    """One line of a finished attempt's debrief, stored so trainers' reports are SQL.
+
+    ``kind`` is ``indicator`` (status noticed / missed / not-uncovered / false-flag),
+    ``practice`` (good / poor) or ``referral`` (correct / missing / extra).
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    attempt_id: int = Field(foreign_key="attempt.id", index=True)
+    kind: str = Field(max_length=20)
+    item: str = Field(max_length=120)
+    status: str = Field(max_length=20)
+
+
+class Cohort(SQLModel, table=True):
+    """A group of learners run by one or more trainers; learners join with the code."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    owner_id: int = Field(foreign_key="user.id", index=True)
+    join_code: str = Field(max_length=20, unique=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CohortMember(SQLModel, table=True):
+    """A learner in a cohort."""
+
+    __table_args__ = (UniqueConstraint("cohort_id", "user_id", name="uq_member"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cohort_id: int = Field(foreign_key="cohort.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    joined_at: datetime = Field(default_factory=utcnow)
+
+
+class CohortTrainer(SQLModel, table=True):
+    """A trainer (owner or co-trainer) of a cohort."""
+
+    __table_args__ = (UniqueConstraint("cohort_id", "user_id", name="uq_cohort_trainer"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cohort_id: int = Field(foreign_key="cohort.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+
+
+class Assignment(SQLModel, table=True):
+    """A module assigned to a cohort, or to one learner of it (``user_id`` set)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    cohort_id: int = Field(foreign_key="cohort.id", index=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    story_id: str = Field(max_length=100, index=True)
+    open_at: datetime | None = None
+    due_at: datetime | None = None
+    pass_mark: int = 70
+    graded: bool = True
+    counts: str = Field(default="best", max_length=10)  # best | last | first
     created_at: datetime = Field(default_factory=utcnow)

@@ -301,3 +301,21 @@ def test_author_markdown_cannot_inject_script(client, auth, player, stories_dir)
         or "&lt;img" in page
     )
     assert "javascript:" not in page
+
+
+def test_finished_attempt_stores_its_findings_for_reports(app, auth, player):
+    from trainer.models import AttemptFinding
+
+    auth.register()
+    attempt = player.start()
+    play_to_missed_ending(player, attempt)
+    with app.app_context():
+        session = get_session()
+        rows = session.exec(select(AttemptFinding).where(AttemptFinding.attempt_id == attempt))
+        found = {(r.kind, r.item, r.status) for r in rows}
+        stored = session.get(Attempt, attempt)
+        assert stored.passage == "end-missed"
+        assert stored.status == "completed" and stored.score is not None
+    assert ("indicator", "coercion-destination.document-retention", "missed") in found
+    assert ("practice", "practice.separate-from-companion", "poor") in found
+    assert ("referral", "referral.nrm", "missing") in found

@@ -14,7 +14,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from trainer.models import Attempt, Step, StoryVersion, User, utcnow
+from trainer.models import Attempt, AttemptFinding, Step, StoryVersion, User, utcnow
 from trainer.services.library import LibraryStory, store_version, version_story
 from trainer.story.catalogue import Catalogue
 from trainer.story.debrief import Debrief, make_debrief
@@ -71,6 +71,7 @@ def start_attempt(
         story_id=story.id,
         language=story.meta.language,
         role=role,
+        passage=state.passage,
         step=0,
         state=state.to_dict(),
     )
@@ -82,9 +83,10 @@ def start_attempt(
 
 def _finish_fields(played: Played, state: State, catalogue: Catalogue) -> dict[str, object]:
     if not state.finished:
-        return {"status": "in-progress"}
+        return {"status": "in-progress", "passage": state.passage}
     debrief = make_debrief(played.story, state, catalogue)
     return {
+        "passage": state.passage,
         "status": "completed",
         "score": debrief.score,
         "passed": debrief.passed,
@@ -129,6 +131,8 @@ def record_choice(
     if result.rowcount != 1:
         session.rollback()
         raise StaleStep()
+    if new_state.finished:
+        _store_findings(session, attempt.id, make_debrief(played.story, new_state, catalogue))
     session.add(
         Step(
             attempt_id=attempt.id,
@@ -147,6 +151,17 @@ def record_choice(
         raise StaleStep() from None
     session.refresh(attempt)
     return new_state
+
+
+def _store_findings(session: Session, attempt_id: int, debrief: Debrief) -> None:
+    """Store the debrief's lines, so trainers' reports can aggregate them in SQL."""
+    rows = [("indicator", r.indicator, r.status) for r in debrief.indicators]
+    rows += [("practice", p.practice, p.kind) for p in debrief.practices]
+    rows += [("referral", r, "correct") for r in debrief.referrals_correct]
+    rows += [("referral", r, "missing") for r in debrief.referrals_missing]
+    rows += [("referral", r, "extra") for r in debrief.referrals_extra]
+    for kind, item, status in rows:
+        session.add(AttemptFinding(attempt_id=attempt_id, kind=kind, item=item, status=status))
 
 
 def save_notes(
@@ -190,6 +205,10 @@ def replay_from(
     )
     for name, value in _finish_fields(played, state, catalogue).items():
         setattr(attempt, name, value)
+    if state.finished:
+        session.flush()
+        assert attempt.id is not None
+        _store_findings(session, attempt.id, make_debrief(played.story, state, catalogue))
     session.add(attempt)
     session.flush()
     assert attempt.id is not None
