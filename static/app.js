@@ -52,3 +52,17 @@
     b.addEventListener("click", function () { window.print(); });
   });
 })();
+
+// Author pages: reload when the story file changes (live reload while writing).
+(function () {
+  "use strict";
+  var live = document.getElementById("live");
+  if (!live || !window.fetch) { return; }
+  var known = live.dataset.hash;
+  setInterval(function () {
+    fetch(live.dataset.versionUrl, { credentials: "same-origin", cache: "no-store" })
+      .then(function (r) { return r.json(); })
+      .then(function (v) { if (v.hash !== known) { location.reload(); } })
+      .catch(function () {});
+  }, 800);
+})();

@@ -9,6 +9,7 @@ from flask import Flask
 
 from trainer import config as defaults
 from trainer import db
+from trainer.services.authoring import Authoring
 from trainer.services.library import Library
 
 
@@ -29,7 +30,11 @@ def create_app(test_config: dict[str, t.Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = defaults.instance_secret(Path(app.instance_path))
 
     db.init_app(app)
-    app.extensions["trainer.library"] = Library(Path(app.config["STORIES_DIR"]))
+    library = Library(Path(app.config["STORIES_DIR"]))
+    app.extensions["trainer.library"] = library
+    app.extensions["trainer.authoring"] = Authoring(
+        Path(app.config["STORIES_DIR"]), library.catalogue
+    )
 
     from trainer.web import init_web
 

@@ -9,6 +9,10 @@ treats ``once`` choices and ``noted()`` as possibly available, and iterates to a
 Everything it calls reachable may or may not be; everything it calls unreachable or
 never true is certainly so. The checker therefore uses it only to report what can
 *never* happen, which stays free of false alarms however large the story is.
+
+``visited(x)`` facts are kept sparsely (no entry: certainly not visited) and only while a
+passage ahead can still test them (see :func:`trainer.story.explore.visited_horizon`), so
+an environment stays small and the analysis linear in the size of the story.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from trainer.story import expr as ex
+from trainer.story.explore import components, visited_horizon
 from trainer.story.model import Story
 
 MAX_VALUES = 32
@@ -67,7 +72,7 @@ def _eval(node: ex.Node, env: Env, roles: frozenset[str], kinds: dict[str, str])
         return frozenset(roles)
     if isinstance(node, ex.Call):
         if node.func == "visited":
-            return env.get("visited:" + node.arg, frozenset({True, False}))
+            return env.get("visited:" + node.arg, _NOT_VISITED)
         return frozenset({True, False})
     if isinstance(node, ex.Unary):
         inner = _eval(node.operand, env, roles, kinds)
@@ -98,6 +103,7 @@ def _int(value: ex.Value) -> int:
 
 
 _EMPTY = ex.Env({}, "", lambda _p: False, lambda _i: False)
+_NOT_VISITED: Values = frozenset({False})
 
 
 def analyse(story: Story) -> Abstract:
@@ -110,16 +116,14 @@ def analyse(story: Story) -> Abstract:
     }
     roles = frozenset(story.meta.roles)
     start_env: Env = {name: frozenset({v}) for name, v in story.meta.variables.items()}
-    tracked = {
-        n.arg
-        for p in story.passages.values()
-        for c in p.choices
-        for tree in ([c.condition] if c.condition is not None else []) + [e.expr for e in c.effects]
-        for n in ex.walk(tree)
-        if isinstance(n, ex.Call) and n.func == "visited"
-    }
-    for pid in tracked:
-        start_env["visited:" + pid] = frozenset({pid == story.start})
+    rank = components(story)
+    horizon = visited_horizon(story, rank)
+
+    def remembered(pid: str) -> bool:
+        return pid in horizon and horizon[pid] <= rank[pid]
+
+    if remembered(story.start):
+        start_env["visited:" + story.start] = frozenset({True})
     envs: dict[str, Env] = {story.start: start_env}
     queue = deque([story.start])
     queued = {story.start}
@@ -152,8 +156,13 @@ def analyse(story: Story) -> Abstract:
                         )
                         value = TOP if len(value) > MAX_VALUES else value
                 new_env[effect.name] = value
-            if choice.target in tracked:
-                new_env["visited:" + choice.target] = frozenset({True})
+            target = choice.target
+            if rank[target] != rank[pid]:  # forget visited() facts nothing ahead tests
+                for key in [k for k in new_env if k.startswith("visited:")]:
+                    if horizon[key[len("visited:") :]] > rank[target]:
+                        del new_env[key]
+            if remembered(target):
+                new_env["visited:" + target] = frozenset({True})
             if _merge_into(envs, choice.target, new_env) and choice.target not in queued:
                 queue.append(choice.target)
                 queued.add(choice.target)
@@ -167,9 +176,11 @@ def _merge_into(envs: dict[str, Env], pid: str, new: Env) -> bool:
         envs[pid] = new
         return True
     changed = False
-    for key, value in new.items():
-        joined = _join(old.get(key, value), value)
-        if joined != old.get(key):
+    for key in old.keys() | new.keys():
+        # Variables are in every environment; a missing visited() entry means "not visited".
+        before = old.get(key, _NOT_VISITED)
+        joined = _join(before, new.get(key, _NOT_VISITED))
+        if joined != before:
             old[key] = joined
             changed = True
     return changed

@@ -5,6 +5,12 @@ learner can run out of questions; simulating every reachable state can. A state 
 what decides the future: passage, variables, which ``once`` choices were used and which
 passages named in ``visited()`` were seen. Case notes are the learner's free input, so a
 ``noted()`` test is treated as possibly true and possibly false.
+
+A state keeps only what can still matter, so long stories explore in linear time: ``once``
+choices of a part of the story the learner has left for good (another strongly connected
+component of the choice graph) are forgotten, and so is a ``visited(x)`` fact once no
+passage ahead can test it. Both can never influence what happens next, so the diagnostics
+are exactly those of the full state; only the number of states shrinks.
 """
 
 from __future__ import annotations
@@ -59,8 +65,67 @@ def _uses_role(story: Story) -> bool:
     return False
 
 
-def _tracked(story: Story) -> set[str]:
-    tracked: set[str] = set()
+def components(story: Story) -> dict[str, int]:
+    """Passage id → rank of its strongly connected component in the choice graph.
+
+    Ranks come out of Tarjan's algorithm sinks first, so every passage reachable from a
+    passage of rank ``r`` has a rank ``<= r``, and a passage that can come back to another
+    has the same rank. Iterative, so a long chain of passages cannot exhaust the stack.
+    """
+    graph = {
+        pid: [c.target for c in p.choices if c.target in story.passages]
+        for pid, p in story.passages.items()
+    }
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    rank: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    number = 0
+    for root in graph:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            targets = graph[node]
+            descended = False
+            while i < len(targets):
+                target = targets[i]
+                i += 1
+                if target not in index:
+                    work += [(node, i), (target, 0)]
+                    descended = True
+                    break
+                if target in on_stack:
+                    low[node] = min(low[node], index[target])
+            if descended:
+                continue
+            if low[node] == index[node]:
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    rank[member] = number
+                    if member == node:
+                        break
+                number += 1
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return rank
+
+
+def visited_horizon(story: Story, rank: dict[str, int]) -> dict[str, int]:
+    """Passage id named in ``visited()`` → the lowest rank of a passage testing it.
+
+    ``visited(x)`` can still be tested ahead of a passage of rank ``r`` only if the
+    horizon of ``x`` is ``<= r``; past that the fact can be forgotten.
+    """
+    horizon: dict[str, int] = {}
     for p in story.passages.values():
         for c in p.choices:
             trees = [c.condition] if c.condition is not None else []
@@ -68,8 +133,8 @@ def _tracked(story: Story) -> set[str]:
             for tree in trees:
                 for n in ex.walk(tree):
                     if isinstance(n, ex.Call) and n.func == "visited":
-                        tracked.add(n.arg)
-    return tracked
+                        horizon[n.arg] = min(horizon.get(n.arg, rank[p.id]), rank[p.id])
+    return horizon
 
 
 def explore(story: Story, max_states: int = MAX_STATES) -> Exploration:
@@ -79,7 +144,14 @@ def explore(story: Story, max_states: int = MAX_STATES) -> Exploration:
         result.complete = False
         return result
     roles = story.meta.roles if _uses_role(story) else story.meta.roles[:1]
-    tracked = _tracked(story)
+    rank = components(story)
+    horizon = visited_horizon(story, rank)
+
+    def remembered(pid: str) -> bool:
+        """Must entering ``pid`` be remembered for a later ``visited()``?"""
+        return pid in horizon and horizon[pid] <= rank[pid]
+
+    empty: frozenset[str] = frozenset()
     atoms_by_passage = {pid: _atoms(p.choices) for pid, p in story.passages.items()}
     parents: dict[Key, tuple[Key | None, str]] = {}
     queue: deque[Key] = deque()
@@ -88,8 +160,8 @@ def explore(story: Story, max_states: int = MAX_STATES) -> Exploration:
         key: Key = (
             start,
             tuple(sorted(story.meta.variables.items())),
-            frozenset(),
-            frozenset({start} & tracked),
+            empty,
+            frozenset({start}) if remembered(start) else empty,
             role,
         )
         parents[key] = (None, "")
@@ -118,13 +190,16 @@ def explore(story: Story, max_states: int = MAX_STATES) -> Exploration:
                 continue
             env = ex.Env(variables, role, seen.__contains__, lambda _i: False)
             new_vars = ex.apply_effects(choice.effects, env)
-            new_key: Key = (
-                choice.target,
-                tuple(sorted(new_vars.items())),
-                used | {choice.key} if choice.once else used,
-                seen | ({choice.target} & tracked),
-                role,
-            )
+            target = choice.target
+            if rank[target] == rank[pid]:
+                new_used = used | {choice.key} if choice.once else used
+                new_seen = seen
+            else:  # leaving this component for good: forget what cannot matter any more
+                new_used = empty
+                new_seen = frozenset(x for x in seen if horizon[x] <= rank[target])
+            if target not in new_seen and remembered(target):
+                new_seen = new_seen | {target}
+            new_key: Key = (target, tuple(sorted(new_vars.items())), new_used, new_seen, role)
             edges.append((choice.key, new_key))
             if new_key not in parents:
                 if len(parents) >= max_states:

@@ -6,7 +6,7 @@ from flask import Flask, current_app
 from flask_wtf.csrf import CSRFProtect
 
 from trainer.services.library import Library
-from trainer.web import auth, errors, i18n, learner
+from trainer.web import auth, author, errors, i18n, learner
 
 csrf = CSRFProtect()
 
@@ -24,6 +24,7 @@ def init_web(app: Flask) -> None:
     auth.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(learner.bp)
+    app.register_blueprint(author.bp)
     errors.init_app(app)
 
     @app.after_request

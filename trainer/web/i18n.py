@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from trainer.story import i18n as core_i18n
+from trainer.story.layout import edge_totals
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "ky": "Кыргызча"}
 DIMENSION_NAMES = {
@@ -56,6 +57,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["strength_name"] = strength_name
     app.jinja_env.filters["dimension_name"] = dimension_name
+    app.jinja_env.globals["edge_totals"] = edge_totals
 
 
 def _core_gettext(message: str) -> str:
