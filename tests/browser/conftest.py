@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
@@ -54,8 +55,8 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[str]:
-    """The app served by a real threaded HTTP server; yields its base URL."""
+def live_app(tmp_path: Path) -> Iterator[Flask]:
+    """The app behind ``live_server`` (for setting up data directly)."""
     stories = tmp_path / "stories"
     shutil.copytree(ROOT / "stories" / "catalogue", stories / "catalogue")
     write_starter("mini", stories)
@@ -68,14 +69,20 @@ def live_server(tmp_path: Path) -> Iterator[str]:
             "STORIES_DIR": str(stories),
         }
     )
+    yield app
+    app.extensions["trainer.engine"].dispose()
+
+
+@pytest.fixture
+def live_server(live_app: Flask) -> Iterator[str]:
+    """The app served by a real threaded HTTP server; yields its base URL."""
     port = free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
+    server = make_server("127.0.0.1", port, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{port}"
     server.shutdown()
     thread.join(timeout=10)
-    app.extensions["trainer.engine"].dispose()
 
 
 @pytest.fixture

@@ -149,7 +149,10 @@ def upload() -> str | Response:
     if file is None or not file.filename:
         flash(_("Choose a Markdown file to upload."), "error")
         return render_template("author/upload.html", diagnostics=[]), 400  # type: ignore[return-value]
-    data = file.read(2_000_001)
+    try:
+        data = file.read(2_000_001)
+    finally:
+        file.close()
     try:
         check = store_upload(authoring(), data)
     except UploadError as exc:
