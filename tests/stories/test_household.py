@@ -1,0 +1,236 @@
+"""The `household` module: a kelin kept as unpaid domestic labour after a bride kidnapping.
+
+Plays the story with the pure runtime (no browser, no database): a scripted good
+interview that ends in a full referral, a harmful one where Begimai is questioned in front
+of her mother-in-law, and the good path again in the Russian translation.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from trainer.story import (
+    available_choices,
+    choose,
+    compile_story,
+    make_debrief,
+    start,
+)
+from trainer.story.catalogue import Catalogue
+from trainer.story.loader import load_catalogue
+from trainer.story.model import Story
+from trainer.story.runtime import note
+from trainer.story.state import State
+
+STORIES = Path(__file__).resolve().parents[2] / "stories"
+ORIGINAL = STORIES / "household.md"
+RUSSIAN = STORIES / "household.ru.md"
+
+ABDUCTION = "coercive-recruitment.abduction-or-sale"
+BRIDE_KIDNAPPING = "context-kg.bride-kidnapping"
+THREATS_AT_RECRUITMENT = "coercive-recruitment.threats"
+NEVER_ALONE = "domestic.never-leaves-alone"
+NO_PRIVATE_SPACE = "domestic.no-private-space"
+DOCUMENTS = "coercion-destination.document-retention"
+NO_CONTACT = "isolation.no-contact"
+SHAMING = "coercion-destination.shaming-threat"
+COACHED = "coercion-destination.coached-story"
+VIOLENCE = "coercion-destination.violence"
+HOURS = "exploitative-conditions.excessive-hours"
+NO_PAY = "exploitative-conditions.low-or-no-pay"
+NO_MONEY = "presentation.no-own-money"
+DEPENDENCY = "vulnerability-destination.dependency"
+THIRD_PARTY = "presentation.third-party-speaks"
+INJURIES = "presentation.fear-or-injuries"
+
+IDEAL = (
+    "referral.nrm",
+    "referral.shelter",
+    "referral.psychosocial",
+    "referral.legal-aid",
+    "referral.medical",
+)
+
+# The good interview, played as a social worker: (choice key, passage it leads to,
+# indicators the learner writes into the case notes on arriving there).
+GOOD_PATH: list[tuple[str, str, tuple[str, ...]]] = [
+    ("briefing:1", "cholpon", (INJURIES,)),  # plan the visit with the nurse
+    ("cholpon:1", "planned", (THIRD_PARTY,)),  # agree the blood-pressure pretext
+    ("planned:1", "kitchen", (NO_PRIVATE_SPACE,)),
+    ("kitchen:1", "needs", ()),  # tea first (trust 1)
+    ("needs:1", "intro", ()),  # name, job, may stop (trust 2)
+    ("intro:2", "hub", ()),  # honest limits of confidentiality (trust 3)
+    ("hub:1", "q-how", (ABDUCTION, BRIDE_KIDNAPPING, THREATS_AT_RECRUITMENT)),
+    ("q-how:1", "hub", ()),  # not her fault (trust 4)
+    ("hub:2", "q-day", (HOURS,)),
+    ("q-day:1", "hub", ()),
+    ("hub:3", "q-out", (NEVER_ALONE,)),
+    ("q-out:1", "hub", ()),
+    ("hub:5", "q-passport", (DOCUMENTS,)),  # who keeps it: open once trust >= 2
+    ("q-passport:1", "hub", ()),
+    ("hub:6", "q-family", (NO_CONTACT,)),
+    ("q-family:1", "hub", ()),
+    ("hub:7", "q-money", (NO_PAY, NO_MONEY)),
+    ("q-money:1", "hub", ()),
+    ("hub:8", "q-leave", (VIOLENCE, SHAMING)),
+    ("q-leave:1", "hub", ()),
+    ("hub:9", "decide", ()),  # the fallback, once every question is asked
+    ("decide:1", "offer-help", ()),
+    ("offer-help:2", "begimai-decides", ()),  # honest about what can happen today
+    ("begimai-decides:1", "fears", (DEPENDENCY,)),
+    ("fears:1", "plan", ()),
+    ("plan:1", "passport-back", ()),  # open because q-passport was visited
+    ("passport-back:2", "call-centre", ()),
+    ("call-centre:1", "clinic", ()),
+    ("clinic:1", "centre", ()),
+    ("centre:1", "file", ()),
+    ("file:1", "end-referral", ()),
+]
+
+
+def catalogue() -> Catalogue:
+    return load_catalogue(STORIES / "catalogue")
+
+
+def compiled(path: Path, cat: Catalogue) -> Story:
+    result = compile_story(path.read_bytes(), cat, str(path))
+    assert result.ok, [d.format() for d in result.diagnostics]
+    assert result.story is not None
+    return result.story
+
+
+def cued_on_path(story: Story, state: State) -> set[str]:
+    return {i for pid in state.path for cue in story.passages[pid].cues for i in cue.indicators}
+
+
+def play(
+    story: Story, role: str, steps: list[tuple[str, str, tuple[str, ...]]], cat: Catalogue
+) -> State:
+    state = start(story, role)
+    for key, passage, notes in steps:
+        keys = [c.key for c in available_choices(story, state)]
+        assert key in keys, f"{key} not offered in {state.passage}: {keys}"
+        state = choose(story, state, key)
+        assert state.passage == passage
+        cued_here = {i for cue in story.passages[passage].cues for i in cue.indicators}
+        for indicator in notes:
+            assert indicator in cued_here, f"{indicator} is not cued in {passage}"
+            state = note(state, indicator, cat)
+    return state
+
+
+def test_both_files_compile_cleanly() -> None:
+    cat = catalogue()
+    for path in (ORIGINAL, RUSSIAN):
+        result = compile_story(path.read_bytes(), cat, str(path))
+        assert result.ok
+        assert not [d for d in result.diagnostics if d.severity.label != "info"]
+
+
+def test_good_path_identifies_and_refers() -> None:
+    cat = catalogue()
+    story = compiled(ORIGINAL, cat)
+    state = play(story, "social-worker", GOOD_PATH, cat)
+    assert state.finished and state.passage == "end-referral"
+    assert state.variables["passport"] is True and state.variables["medical"] is True
+
+    d = make_debrief(story, state, cat)
+    assert d.outcome == "good"
+    cued = cued_on_path(story, state)
+    assert len(cued) == 15
+    assert {r.indicator for r in d.by_status("noticed")} == cued
+    assert d.by_status("missed") == []
+    assert d.by_status("false-flag") == []
+    # The coached answer only appears when she is questioned in front of the family.
+    assert [r.indicator for r in d.by_status("not-uncovered")] == [COACHED]
+    assert d.referrals_made == IDEAL
+    assert d.referrals_missing == ()
+    assert all(p.kind == "good" for p in d.practices)
+    assert {p.practice for p in d.practices} >= {
+        "practice.separate-from-companion",
+        "practice.immediate-needs",
+        "practice.informed-consent",
+        "practice.explain-role-and-limits",
+        "practice.open-questions",
+        "practice.non-judgemental",
+        "practice.referral-ready",
+        "practice.no-false-promises",
+        "practice.safety-first",
+        "practice.minimise-repeat-interviews",
+    }
+    assert all(p.feedback for p in d.practices)
+    # Recruitment (CR), exploitation (EX) and coercion at destination (CD) are all present.
+    present = {x.dimension for x in d.dimensions if x.noticed}
+    assert {"CR", "EX", "CD"} <= present
+    assert d.trafficking_noticed
+    assert d.passed
+
+
+def test_harmful_path_reports_missed_indicators_and_broken_practices() -> None:
+    cat = catalogue()
+    story = compiled(ORIGINAL, cat)
+    state = play(
+        story,
+        "prosecutor",
+        [
+            ("briefing:2", "gate", ()),  # no planning with the nurse
+            ("gate:4", "in-front", ()),  # announce the report and ask her in the yard
+            ("in-front:1", "end-punished", ()),  # and leave her there
+        ],
+        cat,
+    )
+    assert state.finished
+
+    d = make_debrief(story, state, cat)
+    assert d.outcome == "harmful"
+    missed = {r.indicator: r for r in d.by_status("missed")}
+    assert set(missed) == {INJURIES, THIRD_PARTY, COACHED} == cued_on_path(story, state)
+    where: dict[str, tuple[str, str]] = {}
+    for indicator, result in missed.items():
+        assert result.where is not None
+        passage = story.passages[result.where.passage]
+        cue = next(c for c in passage.cues if indicator in c.indicators)
+        assert result.where.text == cue.text
+        where[indicator] = (result.where.passage, result.where.text)
+    assert where[INJURIES] == (
+        "gate",
+        "Her left hand is wrapped in a grey cloth, and she keeps it out of sight.",
+    )
+    assert where[THIRD_PARTY][0] == "gate"
+    assert where[COACHED] == (
+        "in-front",
+        "Nobody forced me. I stayed of my own will. I am happy.",
+    )
+    assert d.by_status("noticed") == []
+
+    broken = [p for p in d.practices if p.kind == "poor"]
+    assert {p.practice for p in broken} == {
+        "practice.separate-from-companion",
+        "practice.protect-identity",
+    }
+    assert all(p.choice == "gate:4" and p.feedback for p in broken)
+    assert d.referrals_made == ()
+    assert d.passed is False
+
+
+def test_russian_translation_plays_the_same_good_path() -> None:
+    cat = catalogue()
+    original = compiled(ORIGINAL, cat)
+    russian = compiled(RUSSIAN, cat)
+    assert russian.id == original.id == "household"
+    assert russian.meta.language == "ru"
+
+    en = play(original, "social-worker", GOOD_PATH, cat)
+    ru = play(russian, "social-worker", GOOD_PATH, cat)
+    assert ru.path == en.path
+    assert ru.passage == "end-referral"
+
+    d_en = make_debrief(original, en, cat)
+    d_ru = make_debrief(russian, ru, cat)
+    assert d_ru.outcome == "good"
+    assert {r.indicator for r in d_ru.by_status("noticed")} == {
+        r.indicator for r in d_en.by_status("noticed")
+    }
+    assert d_ru.by_status("missed") == []
+    assert d_ru.referrals_missing == ()
+    assert d_ru.passed
