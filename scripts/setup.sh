@@ -6,11 +6,15 @@ PYTHON="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-.venv/bin/python -m pip install --quiet -e '.[web,test]' 2>&1 | grep -v "^WARNING: Location" || true
+# pip's own chatter goes to a log; it is shown only when the install fails.
+if ! { .venv/bin/python -m pip install --quiet --upgrade pip \
+       && .venv/bin/python -m pip install --quiet -e '.[web,test]'; } > .venv/pip.log 2>&1; then
+  cat .venv/pip.log
+  echo "setup: pip install failed (log above)" >&2
+  exit 1
+fi
 .venv/bin/python -c "import trainer, flask, sqlmodel, playwright" # fail loudly if the install failed
 # Interface translations (.po → .mo).
 if compgen -G "trainer/translations/*/LC_MESSAGES/messages.po" > /dev/null; then
-  .venv/bin/pybabel compile --use-fuzzy -q -d trainer/translations 2>/dev/null || \
-    .venv/bin/pybabel compile -q -d trainer/translations
+  .venv/bin/pybabel compile -d trainer/translations > /dev/null
 fi
