@@ -16,5 +16,5 @@ fi
 .venv/bin/python -c "import trainer, flask, sqlmodel, playwright" # fail loudly if the install failed
 # Interface translations (.po → .mo).
 if compgen -G "trainer/translations/*/LC_MESSAGES/messages.po" > /dev/null; then
-  .venv/bin/pybabel compile -d trainer/translations > /dev/null
+  .venv/bin/pybabel compile -d trainer/translations > /dev/null 2>&1 || .venv/bin/pybabel compile -d trainer/translations
 fi
