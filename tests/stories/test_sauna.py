@@ -1,0 +1,293 @@
+"""The `sauna` module: a sixteen-year-old presented as a nineteen-year-old «cleaner».
+
+Plays the story with the pure runtime (no browser, no database): a scripted good
+interview that presumes a child, brings in child protection and a vetted unit and ends in
+a full referral; a harmful one where the girl is questioned in front of the administrator,
+threatened and booked; and the good path again in the Russian translation.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from trainer.story import (
+    available_choices,
+    choose,
+    compile_story,
+    make_debrief,
+    start,
+)
+from trainer.story.catalogue import Catalogue
+from trainer.story.loader import load_catalogue
+from trainer.story.model import Story
+from trainer.story.runtime import note
+from trainer.story.state import State
+
+STORIES = Path(__file__).resolve().parents[2] / "stories"
+ORIGINAL = STORIES / "sauna.md"
+RUSSIAN = STORIES / "sauna.ru.md"
+
+FALSE_JOB = "deceptive-recruitment.false-job-promise"
+MARRIAGE = "deceptive-recruitment.marriage-promise"
+ECONOMIC_NEED = "vulnerability-recruitment.economic-need"
+EMOTIONAL = "vulnerability-recruitment.emotional-dependency"
+CHILD_SEX = "child.in-commercial-sex"
+LIVES_AT_VENUE = "sexual.lives-at-venue"
+HOURS = "exploitative-conditions.excessive-hours"
+NO_MONEY = "presentation.no-own-money"
+DOCUMENTS = "coercion-destination.document-retention"
+DEBT = "coercion-destination.debt-bondage"
+NO_CONTACT = "isolation.no-contact"
+NO_PARENT = "child.no-parent-access"
+FORCED_CLIENTS = "coercion-destination.forced-tasks-or-clients"
+SHAMING = "coercion-destination.shaming-threat"
+COACHED = "coercion-destination.coached-story"
+FEAR_OF_POLICE = "vulnerability-destination.fear-of-authorities"
+THIRD_PARTY = "presentation.third-party-speaks"
+INTIMIDATED = "child.intimidated"
+
+ALL_INDICATORS = {
+    FALSE_JOB,
+    MARRIAGE,
+    ECONOMIC_NEED,
+    EMOTIONAL,
+    CHILD_SEX,
+    LIVES_AT_VENUE,
+    HOURS,
+    NO_MONEY,
+    DOCUMENTS,
+    DEBT,
+    NO_CONTACT,
+    NO_PARENT,
+    FORCED_CLIENTS,
+    SHAMING,
+    COACHED,
+    FEAR_OF_POLICE,
+    THIRD_PARTY,
+    INTIMIDATED,
+}
+
+IDEAL = (
+    "referral.child-protection",
+    "referral.medical",
+    "referral.shelter",
+    "referral.psychosocial",
+    "referral.non-punishment",
+    "referral.law-enforcement",
+    "referral.nrm",
+)
+
+# The good interview, played as a police officer: (choice key, passage it leads to,
+# indicators the learner writes into the case notes on arriving there).
+GOOD_PATH: list[tuple[str, str, tuple[str, ...]]] = [
+    ("arrival:1", "marat", ()),  # ask the district officer first
+    ("marat:2", "reception", (INTIMIDATED, THIRD_PARTY, CHILD_SEX)),  # you lead, tip unmentioned
+    ("reception:2", "staff-list", (DOCUMENTS,)),  # police only: the ID card in the safe
+    ("staff-list:2", "tour", (LIVES_AT_VENUE,)),  # the camp bed in the linen store
+    ("tour:1", "separate", ()),  # routine talk with each worker alone
+    ("separate:1", "needs", ()),  # tea first (trust 1)
+    ("needs:1", "intro", ()),
+    ("intro:2", "first-words", (COACHED,)),  # honest limits of confidentiality (trust 2)
+    ("first-words:1", "call-specialist", ()),  # presume a child
+    ("call-specialist:1", "the-office", (DEBT,)),  # tell the local officer nothing
+    ("the-office:1", "hub", ()),  # she chooses who is in the room (trust 3)
+    ("hub:1", "q-how-came", (FALSE_JOB, ECONOMIC_NEED)),
+    ("q-how-came:1", "q-erlan", (MARRIAGE, EMOTIONAL)),
+    ("q-erlan:1", "hub", ()),
+    ("hub:2", "q-day", (HOURS, CHILD_SEX, FORCED_CLIENTS)),
+    ("q-day:1", "hub", ()),  # no detail needed: offer a break
+    ("hub:3", "q-money", (NO_MONEY, DEBT)),
+    ("q-money:1", "hub", ()),
+    ("hub:4", "q-documents", (DOCUMENTS,)),  # open once trust >= 2
+    ("q-documents:1", "hub", ()),
+    ("hub:5", "q-family", (NO_CONTACT, NO_PARENT)),
+    ("q-family:1", "hub", ()),
+    ("hub:6", "q-leave", (SHAMING, FEAR_OF_POLICE)),  # open once trust >= 2
+    ("q-leave:1", "hub", ()),  # not her fault, no charges
+    ("hub:7", "q-age", (COACHED,)),
+    ("q-age:1", "hub", ()),
+    ("hub:8", "decide", ()),  # the fallback, once every question is asked
+    ("decide:1", "offer-help", ()),
+    ("offer-help:2", "her-choice", ()),  # honest about what can happen tonight
+    ("her-choice:1", "investigation", ()),  # her own agreement to go
+    ("investigation:2", "vetted", ()),  # police: straight to the anti-trafficking unit
+    ("vetted:1", "evidence", ()),  # open because the ID card and the debt are in the notes
+    ("evidence:1", "medical", ()),
+    ("medical:1", "clinic", ()),  # a woman doctor, with her consent
+    ("clinic:1", "crisis-centre", ()),
+    ("crisis-centre:1", "file", ()),  # one recorded interview
+    ("file:1", "end-referral", ()),
+]
+
+# The harmful interview, played as a police officer, with no case notes at all.
+HARMFUL_PATH: list[tuple[str, str]] = [
+    ("arrival:2", "reception"),
+    ("reception:1", "in-front"),  # asks her age in front of the administrator
+    ("in-front:2", "separate"),
+    ("separate:3", "blunt"),  # a blunt label as the first question
+    ("blunt:1", "intro"),
+    ("intro:1", "first-words"),  # promises total confidentiality
+    ("first-words:2", "challenge"),  # calls her a liar
+    ("challenge:2", "threatened"),  # police only: threatens her with the law
+    ("threatened:1", "end-booked"),  # books a child for prostitution
+]
+
+# Where each indicator is first in front of the learner on the harmful path.
+HARMFUL_MISSED = {
+    INTIMIDATED: "reception",
+    THIRD_PARTY: "reception",
+    CHILD_SEX: "reception",
+    COACHED: "in-front",
+    DEBT: "threatened",
+}
+
+HARMFUL_POOR = {
+    ("practice.separate-from-companion", "reception:1"),
+    ("practice.ask-facts-not-labels", "separate:3"),
+    ("practice.pace-and-breaks", "separate:3"),
+    ("practice.explain-role-and-limits", "intro:1"),
+    ("practice.expect-inconsistency", "first-words:2"),
+    ("practice.no-deportation-threats", "challenge:2"),
+    ("practice.non-judgemental", "threatened:1"),
+}
+
+
+def _catalogue() -> Catalogue:
+    return load_catalogue(STORIES / "catalogue")
+
+
+def _compile(path: Path, catalogue: Catalogue) -> Story:
+    compiled = compile_story(path.read_bytes(), catalogue, str(path))
+    assert compiled.ok, [str(d) for d in compiled.diagnostics]
+    assert compiled.count("error") == 0
+    assert compiled.count("warning") == 0
+    assert compiled.story is not None
+    return compiled.story
+
+
+def _cued(story: Story, passage_id: str) -> set[str]:
+    return {ind for cue in story.passages[passage_id].cues for ind in cue.indicators}
+
+
+def _play_good(story: Story, catalogue: Catalogue) -> tuple[State, set[str]]:
+    """Play GOOD_PATH, taking notes of everything cued; return the state and all cues seen."""
+    state = start(story, "police")
+    assert state.passage == "arrival"
+    seen = _cued(story, state.passage)
+    for key, target, notes in GOOD_PATH:
+        offered = {c.key for c in available_choices(story, state)}
+        assert key in offered, f"{key} not offered in {state.passage}: {sorted(offered)}"
+        state = choose(story, state, key)
+        assert state.passage == target, f"{key} led to {state.passage}, expected {target}"
+        cued_here = _cued(story, target)
+        assert set(notes) == cued_here, f"notes at {target} should match its cues"
+        seen |= cued_here
+        for indicator in notes:
+            state = note(state, indicator, catalogue)
+    assert state.finished
+    return state, seen
+
+
+def test_story_and_translation_compile_cleanly() -> None:
+    catalogue = _catalogue()
+    story = _compile(ORIGINAL, catalogue)
+    russian = _compile(RUSSIAN, catalogue)
+    assert story.meta.victim == "child"
+    assert set(story.meta.roles) == {"police", "social-worker"}
+    assert set(story.meta.indicators) == ALL_INDICATORS
+    assert set(story.meta.ideal_referrals) == set(IDEAL)
+    assert len(story.passages) >= 30
+    endings = {p.id: p.outcome for p in story.passages.values() if p.is_ending}
+    assert {"good", "partial", "missed", "harmful"} <= set(endings.values())
+    assert list(russian.passages) == list(story.passages)
+    assert russian.meta.language == "ru"
+
+
+def test_role_branches_at_reception() -> None:
+    catalogue = _catalogue()
+    story = _compile(ORIGINAL, catalogue)
+    police = choose(story, start(story, "police"), "arrival:2")
+    social = choose(story, start(story, "social-worker"), "arrival:2")
+    police_targets = {c.target for c in available_choices(story, police)}
+    social_targets = {c.target for c in available_choices(story, social)}
+    assert "staff-list" in police_targets and "minors-question" not in police_targets
+    assert "minors-question" in social_targets and "staff-list" not in social_targets
+
+
+def test_good_path_identifies_a_child_and_refers_her() -> None:
+    catalogue = _catalogue()
+    story = _compile(ORIGINAL, catalogue)
+    state, seen = _play_good(story, catalogue)
+
+    assert seen == ALL_INDICATORS  # every indicator of the case is cued on this path
+    d = make_debrief(story, state, catalogue)
+    assert d.ending == "end-referral"
+    assert d.outcome == "good"
+    assert {r.indicator for r in d.by_status("noticed")} == seen
+    assert d.by_status("missed") == []
+    assert d.by_status("false-flag") == []
+    assert d.referrals_missing == ()
+    assert set(d.referrals_made) == set(IDEAL)
+    assert [p for p in d.practices if p.kind == "poor"] == []
+    assert {p.practice for p in d.practices} >= {
+        "practice.plan-and-evaluate",
+        "practice.separate-from-companion",
+        "practice.child-specialist",
+        "practice.interviewer-gender-choice",
+        "practice.safety-first",
+    }
+    assert d.victim == "child"
+    assert d.trafficking_noticed
+    assert d.passed
+    assert d.score == 100
+
+
+def test_harmful_path_reports_missed_signs_and_broken_practices() -> None:
+    catalogue = _catalogue()
+    story = _compile(ORIGINAL, catalogue)
+    state = start(story, "police")
+    for key, target in HARMFUL_PATH:
+        state = choose(story, state, key)
+        assert state.passage == target
+    assert state.finished
+
+    d = make_debrief(story, state, catalogue)
+    assert d.ending == "end-booked"
+    assert d.outcome == "harmful"
+    assert d.referrals_made == ()
+
+    missed = {r.indicator: r for r in d.by_status("missed")}
+    assert set(missed) == set(HARMFUL_MISSED)
+    for indicator, passage_id in HARMFUL_MISSED.items():
+        where = missed[indicator].where
+        assert where is not None
+        assert where.passage == passage_id
+        cue = next(c for c in story.passages[passage_id].cues if indicator in c.indicators)
+        assert where.text == cue.text
+    assert d.by_status("noticed") == []
+
+    poor = [p for p in d.practices if p.kind == "poor"]
+    assert {(p.practice, p.choice) for p in poor} == HARMFUL_POOR
+    assert all(p.feedback for p in poor)
+    assert d.referrals_missing == IDEAL
+    assert not d.passed
+
+
+def test_russian_good_path_reaches_the_same_ending() -> None:
+    catalogue = _catalogue()
+    story = _compile(ORIGINAL, catalogue)
+    russian = _compile(RUSSIAN, catalogue)
+    state_en, _seen = _play_good(story, catalogue)
+    state_ru, seen_ru = _play_good(russian, catalogue)
+
+    assert state_ru.path == state_en.path
+    d_en = make_debrief(story, state_en, catalogue)
+    d_ru = make_debrief(russian, state_ru, catalogue)
+    assert d_ru.ending == "end-referral"
+    assert d_ru.outcome == "good"
+    noticed_ru = {r.indicator for r in d_ru.by_status("noticed")}
+    assert noticed_ru == {r.indicator for r in d_en.by_status("noticed")} == seen_ru
+    assert d_ru.by_status("missed") == []
+    assert d_ru.referrals_missing == ()
+    assert d_ru.passed
+    assert russian.passages["end-referral"].title != story.passages["end-referral"].title
