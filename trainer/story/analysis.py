@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from trainer.story.abstract import analyse
 from trainer.story.explore import Exploration, Key, explore
 from trainer.story.model import Story
 from trainer.story.runtime import available_choices, choose, start
 
+NOTE_CHANCE = 0.25
 MAX_PATHS = 20_000
 MAX_WORK = 400_000
 
@@ -115,6 +116,7 @@ def enumerate_paths(story: Story, found: Exploration) -> tuple[dict[str, EndingS
 def random_playthroughs(story: Story, runs: int, seed: int, stats: Stats) -> None:
     """Play ``runs`` random attempts (every role in turn); count what they hit."""
     declared = set(story.meta.indicators)
+    case = sorted(declared)
     rng = random.Random(seed)  # noqa: S311 (reproducible sampling, not security)
     limit = max(100, 4 * len(story.passages))
     for run in range(runs):
@@ -124,6 +126,11 @@ def random_playthroughs(story: Story, runs: int, seed: int, stats: Stats) -> Non
             options = available_choices(story, state)
             if not options:
                 break
+            if case and rng.random() < NOTE_CHANCE:
+                # Learners take notes, and some choices depend on them (noted()).
+                picked = rng.choice(case)
+                if picked not in state.notes:
+                    state = replace(state, notes=(*state.notes, picked))
             choice = rng.choice(options)
             stats.choice_hits[choice.key] += 1
             state = choose(story, state, choice.key)
