@@ -66,3 +66,8 @@
       .catch(function () {});
   }, 800);
 })();
+
+// Wide passage graphs open centred on the start passage, not on an empty left edge.
+document.querySelectorAll(".graph-wrap").forEach(function (wrap) {
+  wrap.scrollLeft = (wrap.scrollWidth - wrap.clientWidth) / 2;
+});
