@@ -174,3 +174,26 @@ def test_translations_side_by_side(author, stories_dir):
     page = author.get("/author/translations/mini").text
     assert "mini.ru.md" in page and "T003" in page
     assert author.get("/author/translations/nope").status_code == 404
+
+
+def test_preview_reports_ignored_input_and_takes_notes(author):
+    page = author.get("/author/stories/mini.md/preview?at=alone&vars=trust:abc,nope:1&role=x").text
+    assert "Ignored (unknown name or wrong type): role=x, trust:abc, nope:1" in page
+    # noted() conditions can be tested: the passport passage offers referral when noted
+    url = (
+        "/author/stories/mini.md/preview?at=passport&notes=coercion-destination.document-retention"
+    )
+    page = author.get(url).text
+    assert "Offer to refer her for help" in page
+    assert (
+        "Offer to refer her for help"
+        not in author.get("/author/stories/mini.md/preview?at=passport").text
+    )
+    # links carry the notes along
+    assert "notes=coercion-destination.document-retention" in page
+
+
+def test_translations_page_lists_missing_languages(author):
+    page = author.get("/author/translations/mini").text
+    assert "No translation yet: create mini.ru.md" in page
+    assert "mini.ky.md" in page

@@ -145,22 +145,31 @@ class Preview:
     kept: int
     dropped: int
     error: str = ""
+    ignored: list[str] = field(default_factory=list)
 
 
-def parse_variables(raw: str, story: Story) -> dict[str, Value]:
-    """``trust:2,asked:true`` → typed values for declared variables (others ignored)."""
+def parse_variables(raw: str, story: Story) -> tuple[dict[str, Value], list[str]]:
+    """``trust:2,asked:true`` → typed values for declared variables, plus the parts that
+    could not be used (unknown name, wrong type), so the author is told about them."""
     values: dict[str, Value] = {}
+    problems: list[str] = []
     for part in raw.split(","):
+        if not part.strip():
+            continue
         name, _sep, text = part.partition(":")
         name, text = name.strip(), text.strip()
         if name not in story.meta.variables:
-            continue
-        if isinstance(story.meta.variables[name], bool):
+            problems.append(part.strip())
+        elif isinstance(story.meta.variables[name], bool):
             if text in ("true", "false"):
                 values[name] = text == "true"
+            else:
+                problems.append(part.strip())
         elif text.lstrip("-").isdigit():
             values[name] = int(text)
-    return values
+        else:
+            problems.append(part.strip())
+    return values, problems
 
 
 def preview_state(
@@ -171,15 +180,20 @@ def preview_state(
     Choices that no longer exist after an edit end the replay there, so the author keeps
     the path played so far wherever it still exists (Inky does the same).
     """
+    ignored: list[str] = []
     if role not in story.meta.roles:
+        if role:
+            ignored.append(f"role={role}")
         role = story.meta.roles[0]
+    values, problems = parse_variables(variables, story)
+    ignored += problems
     try:
         if at:
-            state = jump(story, role, at, parse_variables(variables, story))
+            state = jump(story, role, at, values)
         else:
             state = start(story, role)
     except PlayError as exc:
-        return Preview(start(story, role), 0, len(path), str(exc))
+        return Preview(start(story, role), 0, len(path), str(exc), ignored)
     kept = 0
     for key in path:
         if key not in {c.key for c in available_choices(story, state)}:
@@ -188,7 +202,7 @@ def preview_state(
         kept += 1
     known = [n for n in notes if n]
     state = replace(state, notes=tuple(dict.fromkeys(known)))
-    return Preview(state, kept, len(path) - kept)
+    return Preview(state, kept, len(path) - kept, ignored=ignored)
 
 
 class UploadError(ValueError):

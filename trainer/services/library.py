@@ -21,6 +21,8 @@ from trainer.story.loader import STORY_NAME, load_catalogue
 from trainer.story.model import Story
 
 WEB_MAX_STATES = 2000
+# Languages whose readers usually also read another one of ours.
+READ_ALSO: dict[str, tuple[str, ...]] = {"ky": ("ru",), "kk": ("ru",), "uz": ("ru",), "tg": ("ru",)}
 
 
 @dataclass
@@ -37,8 +39,12 @@ class LibraryStory:
         return self.versions[self.original_language]
 
     def pick(self, language: str | None) -> Story:
-        """The version in ``language`` if there is one, else the original."""
-        return self.versions.get(language or "", self.original)
+        """The version in ``language``; else one its readers read (Russian for Kyrgyz
+        readers, as in Kyrgyzstan's schools and offices); else the original."""
+        for code in (language or "", *READ_ALSO.get(language or "", ())):
+            if code in self.versions:
+                return self.versions[code]
+        return self.original
 
 
 class Library:

@@ -117,6 +117,7 @@ def preview(name: str) -> str:
             "at": at,
             "vars": variables,
             "path": ",".join(path[: result.kept]),
+            "notes": list(state.notes),
         }
         args.update(changes)
         return url_for("author.preview", name=name, **{k: v for k, v in args.items() if v})
