@@ -62,7 +62,9 @@ def upgrade(engine: Engine) -> None:
 def get_session() -> Session:
     """The request's session, opened on first use."""
     if "db_session" not in g:
-        g.db_session = Session(current_app.extensions["trainer.engine"])
+        # Objects stay readable after commit: views render what they just saved
+        # without a second SELECT.
+        g.db_session = Session(current_app.extensions["trainer.engine"], expire_on_commit=False)
     session: Session = g.db_session
     return session
 

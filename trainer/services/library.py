@@ -8,6 +8,7 @@ and file entries are re-read when a file's modification time changes.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -55,14 +56,24 @@ class Library:
         self._lock = threading.Lock()
         self._files: dict[Path, tuple[float, int, Compiled]] = {}
         self._catalogues: dict[str, tuple[float, Catalogue]] = {}
+        self._checked: dict[str, float] = {}
 
     def _catalogue_mtime(self) -> float:
         folder = self.folder / "catalogue"
         return max((p.stat().st_mtime for p in folder.glob("*.yaml")), default=0.0)
 
     def catalogue(self, language: str | None = None) -> Catalogue:
-        """The catalogue with labels in ``language`` (English where untranslated)."""
+        """The catalogue with labels in ``language`` (English where untranslated).
+
+        The files are looked at again at most once a second: edits still show at once
+        for authors, and a learner's step does not stat a dozen files.
+        """
         key = language or ""
+        now = time.monotonic()
+        cached = self._catalogues.get(key)
+        if cached and now - self._checked.get(key, 0.0) < 1.0:
+            return cached[1]
+        self._checked[key] = now
         mtime = self._catalogue_mtime()
         cached = self._catalogues.get(key)
         if cached and cached[0] == mtime:

@@ -48,12 +48,25 @@ def get_attempt(session: Session, user: User, attempt_id: int) -> Attempt:
     return attempt
 
 
+_STORIES: dict[tuple[str, int], Story] = {}
+
+
 def load(session: Session, attempt: Attempt, catalogue: Catalogue) -> Played:
-    """Decode the attempt's state against its own stored story version."""
-    version = session.get(StoryVersion, attempt.story_version_id)
-    if version is None:
-        raise NotFound(attempt.id)
-    story = version_story(version, catalogue)
+    """Decode the attempt's state against its own stored story version.
+
+    Stored versions never change, so their compiled stories are kept per process (keyed
+    by database and version id): a step does not reload and re-hash the source.
+    """
+    key = (str(session.get_bind().url), attempt.story_version_id)
+    story = _STORIES.get(key)
+    if story is None:
+        version = session.get(StoryVersion, attempt.story_version_id)
+        if version is None:
+            raise NotFound(attempt.id)
+        story = version_story(version, catalogue)
+        if len(_STORIES) > 512:
+            _STORIES.clear()
+        _STORIES[key] = story
     return Played(attempt, story, State.from_dict(attempt.state))
 
 
@@ -149,7 +162,6 @@ def record_choice(
     except IntegrityError:
         session.rollback()
         raise StaleStep() from None
-    session.refresh(attempt)
     return new_state
 
 
@@ -181,7 +193,6 @@ def save_notes(
         session.rollback()
         raise StaleStep()
     session.commit()
-    session.refresh(attempt)
     return new_state
 
 
