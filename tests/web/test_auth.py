@@ -154,3 +154,17 @@ def test_language_switch(client, auth):
         "/auth/language", data={"csrf_token": csrf_token(page.text), "language": "xx"}
     )
     assert bad.status_code == 400
+
+
+def test_throttling_is_per_address_so_others_cannot_lock_you_out(app, client, auth):
+    auth.register()
+    auth.logout()
+    attacker = app.test_client()
+    for _ in range(4):
+        page = attacker.get("/auth/login", environ_base={"REMOTE_ADDR": "10.9.9.9"})
+        attacker.post(
+            "/auth/login",
+            data={"csrf_token": csrf_token(page.text), "username": "learner1", "password": "x"},
+            environ_base={"REMOTE_ADDR": "10.9.9.9"},
+        )
+    assert auth.login().status_code == 302  # the owner, from their own address

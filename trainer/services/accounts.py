@@ -59,7 +59,7 @@ def create_user(
 
 def wait_seconds(session: Session, username: str, free: int, max_delay: int) -> int:
     """Seconds until the next sign-in try for ``username`` is allowed (0: now)."""
-    row = session.get(LoginThrottle, username.strip().lower()[:120])
+    row = session.get(LoginThrottle, username[:120])
     if row is None or row.failures < free:
         return 0
     delay = min(max_delay, 2 ** (row.failures - free) * 15)
@@ -71,18 +71,27 @@ def wait_seconds(session: Session, username: str, free: int, max_delay: int) -> 
 
 
 def authenticate(
-    session: Session, username: str, password: str, free: int = 5, max_delay: int = 900
+    session: Session,
+    username: str,
+    password: str,
+    free: int = 5,
+    max_delay: int = 900,
+    client: str = "",
 ) -> User:
     """The user if the password matches.
 
+    :param client: the caller's address. Failures are counted per username *and* address,
+        so guessing from one place is slowed down without letting anyone lock a learner
+        out of their own account from elsewhere.
     :raises AccountError: ``"wait:N"`` while throttled, ``"invalid"`` otherwise. The same
         message for an unknown user and a wrong password, so usernames cannot be probed.
     """
-    key = username.strip().lower()[:120]
+    name = username.strip().lower()
+    key = f"{name}|{client}"[:120]
     wait = wait_seconds(session, key, free, max_delay)
     if wait:
         raise AccountError(f"wait:{wait}")
-    user = find_user(session, key)
+    user = find_user(session, name)
     if user is not None and check_password_hash(user.password_hash, password):
         row = session.get(LoginThrottle, key)
         if row is not None:

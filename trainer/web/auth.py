@@ -115,6 +115,7 @@ def login() -> str | Response:
                 form.password.data or "",
                 current_app.config["LOGIN_FREE_FAILURES"],
                 current_app.config["LOGIN_MAX_DELAY_SECONDS"],
+                client=request.remote_addr or "",
             )
         except accounts.AccountError as exc:
             reason = str(exc)
