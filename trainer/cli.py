@@ -195,7 +195,10 @@ def new(story_id: str, folder: Path) -> None:
     """Write a starter story that checks clean and shows every construct."""
     from trainer.starter import write_starter
 
-    path = write_starter(story_id, folder)
+    try:
+        path = write_starter(story_id, folder)
+    except (ValueError, FileExistsError) as exc:  # a bad id or an existing file: no traceback
+        raise click.ClickException(str(exc)) from None
     click.echo(_("Wrote {path}; run 'trainer check {path}'.").format(path=path))
 
 

@@ -51,6 +51,27 @@ def register(group: click.Group) -> None:
             app.extensions["trainer.engine"].dispose()
         click.echo(f"Created {user.username} ({user.roles}).")
 
+    @group.command("grant")
+    @click.argument("username")
+    @click.argument("role", type=click.Choice(["trainer", "author", "admin"]))
+    @click.option("--revoke", is_flag=True, help="Withdraw the role instead.")
+    def grant_cmd(username: str, role: str, revoke: bool) -> None:
+        """Grant a role to a user (an admin's job), e.g. `trainer grant alice trainer`."""
+        from trainer.db import get_session
+        from trainer.services.cohorts import CohortError, set_role
+
+        app = _app()
+        try:
+            with app.app_context():
+                user = set_role(get_session(), username, role, grant=not revoke)
+        except CohortError as exc:
+            raise click.ClickException(
+                f"no user called {username!r}" if str(exc) == "unknown" else str(exc)
+            ) from None
+        finally:
+            app.extensions["trainer.engine"].dispose()
+        click.echo(f"{user.username} now holds: {user.roles}.")
+
     @group.command("seed-demo")
     def seed_demo() -> None:
         """Create the demo accounts if they do not exist."""

@@ -17,8 +17,8 @@ an environment stays small and the analysis linear in the size of the story.
 
 from __future__ import annotations
 
+import heapq
 import itertools
-from collections import deque
 from dataclasses import dataclass, field
 
 from trainer.story import expr as ex
@@ -125,10 +125,14 @@ def analyse(story: Story) -> Abstract:
     if remembered(story.start):
         start_env["visited:" + story.start] = frozenset({True})
     envs: dict[str, Env] = {story.start: start_env}
-    queue = deque([story.start])
+    # Work upstream components first (highest rank) and finish each before the ones it
+    # leads to, so a long story is swept once instead of in waves. The fixpoint does not
+    # depend on the order; only the work does.
+    queue: list[tuple[int, int, str]] = [(-rank[story.start], 0, story.start)]
     queued = {story.start}
+    pushes = 0
     while queue:
-        pid = queue.popleft()
+        pid = heapq.heappop(queue)[2]
         queued.discard(pid)
         env = envs[pid]
         result.passages.add(pid)
@@ -163,9 +167,10 @@ def analyse(story: Story) -> Abstract:
                         del new_env[key]
             if remembered(target):
                 new_env["visited:" + target] = frozenset({True})
-            if _merge_into(envs, choice.target, new_env) and choice.target not in queued:
-                queue.append(choice.target)
-                queued.add(choice.target)
+            if _merge_into(envs, target, new_env) and target not in queued:
+                pushes += 1
+                heapq.heappush(queue, (-rank[target], pushes, target))
+                queued.add(target)
     return result
 
 

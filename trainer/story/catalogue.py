@@ -15,6 +15,7 @@ RECRUITMENT = ("DR", "CR", "RAV")
 DESTINATION = ("CD", "AVD")
 STRENGTHS = ("strong", "medium", "weak")
 KINDS = ("indicator", "practice", "referral", "role")
+TEXT_FIELDS = ("label", "explanation", "recommendation", "poor_example", "question", "reference")
 
 
 @dataclass(frozen=True)
@@ -108,10 +109,12 @@ class Catalogue:
             for item_id, item in table.items():
                 texts = extra.get(item_id) if isinstance(extra, dict) else None
                 if isinstance(texts, dict):
+                    # Only words: a translation must never change an id, a strength or a
+                    # dimension (that would change the score in one language only).
                     known = {
                         k: str(v)
                         for k, v in texts.items()
-                        if k in item.__dataclass_fields__ and k != "id" and v
+                        if k in TEXT_FIELDS and k in item.__dataclass_fields__ and v
                     }
                     item = replace(item, **known)
                 out[item_id] = item

@@ -6,6 +6,7 @@ in one run. Checks that need to simulate play live in :mod:`trainer.story.explor
 
 from __future__ import annotations
 
+import re
 from collections import deque
 
 from trainer.story import expr as ex
@@ -205,6 +206,11 @@ def _check_expressions(story: Story, catalogue: Catalogue, diags: Diagnostics) -
             for node, _where in nodes:
                 for sub in ex.walk(node):
                     _check_node(sub, story, catalogue, roles, variables, used, diags, c)
+            # An expression that did not parse (X001) still shows which variables the
+            # author meant to use; do not also call them unused (X003).
+            unparsed = (c.condition_text if c.condition is None else "") + " "
+            unparsed += c.effects_text if not c.effects else ""
+            used.update(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", unparsed))
     for name in variables:
         if name not in used:
             diags.warning(

@@ -266,7 +266,10 @@ def _score(
 
     denominator = weight(NOTICED) + weight(MISSED) + 0.5 * weight(NOT_UNCOVERED)
     numerator = weight(NOTICED) - 0.5 * weight(FALSE_FLAG)
-    share = max(0.0, numerator / denominator) if denominator else 0.0
+    if denominator:
+        share = max(0.0, numerator / denominator)
+    else:  # a case with nothing to notice (a control case): full marks unless a false flag
+        share = 0.0 if weight(FALSE_FLAG) else 1.0
     good = sum(1 for p in practices if p.kind == "good")
     poor = sum(1 for p in practices if p.kind == "poor")
     practice_share = good / (good + poor) if good + poor else 1.0

@@ -152,7 +152,7 @@ def explore(story: Story, max_states: int = MAX_STATES) -> Exploration:
         return pid in horizon and horizon[pid] <= rank[pid]
 
     empty: frozenset[str] = frozenset()
-    atoms_by_passage = {pid: _atoms(p.choices) for pid, p in story.passages.items()}
+    notes_by_passage = {pid: _assignments(_atoms(p.choices)) for pid, p in story.passages.items()}
     parents: dict[Key, tuple[Key | None, str]] = {}
     queue: deque[Key] = deque()
     for role in roles:
@@ -179,7 +179,7 @@ def explore(story: Story, max_states: int = MAX_STATES) -> Exploration:
             result.endings.add(pid)
             continue
         variables = dict(var_items)
-        options = _options(passage.choices, atoms_by_passage[pid], variables, role, seen, used)
+        options = _options(passage.choices, notes_by_passage[pid], variables, role, seen, used)
         if pid not in result.stuck and any(not group for group in options):
             result.stuck[pid] = _path(parents, key)
         for choice in {c.key: c for group in options for c in group}.values():
@@ -213,22 +213,25 @@ def explore(story: Story, max_states: int = MAX_STATES) -> Exploration:
     return result
 
 
+def _assignments(atoms: list[str]) -> list[frozenset[str]]:
+    """The case notes to try for a passage: every combination of its ``noted()`` atoms."""
+    if len(atoms) <= MAX_NOTED_ATOMS:
+        return [
+            frozenset(a for a, on in zip(atoms, bits, strict=True) if on)
+            for bits in itertools.product((False, True), repeat=len(atoms))
+        ]
+    return [frozenset(), frozenset(atoms)]
+
+
 def _options(
     choices: tuple[Choice, ...],
-    atoms: list[str],
+    assignments: list[frozenset[str]],
     variables: dict[str, ex.Value],
     role: str,
     seen: frozenset[str],
     used: frozenset[str],
 ) -> list[list[Choice]]:
-    """The available-choice lists under each possible assignment of ``noted()`` atoms."""
-    if len(atoms) <= MAX_NOTED_ATOMS:
-        assignments = [
-            frozenset(a for a, on in zip(atoms, bits, strict=True) if on)
-            for bits in itertools.product((False, True), repeat=len(atoms))
-        ]
-    else:
-        assignments = [frozenset(), frozenset(atoms)]
+    """The available-choice lists under each of the passage's ``noted()`` assignments."""
     groups = []
     for notes in assignments:
         env = ex.Env(variables, role, seen.__contains__, notes.__contains__)

@@ -48,8 +48,10 @@ def to_dot(story: Story) -> str:
     lines = [f"digraph {_quote(story.id or 'story')} {{", "  rankdir=TB;"]
     for pid, kind in _kinds(story).items():
         p = story.passages[pid]
-        label = f"{p.title}\\n#{pid}" + (f"\\n[{p.outcome}]" if p.is_ending else "")
-        lines.append(f"  {_quote(pid)} [label={_quote(label)}, {styles[kind]}];")
+        parts = [p.title, f"#{pid}"] + ([f"[{p.outcome}]"] if p.is_ending else [])
+        # Escape each part, then join with DOT's line break (escaping it would print '\n').
+        label = "\\n".join(_quote(part)[1:-1] for part in parts)
+        lines.append(f'  {_quote(pid)} [label="{label}", {styles[kind]}];')
     for p in story.passages.values():
         for c in p.choices:
             if c.target in story.passages:

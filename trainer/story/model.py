@@ -7,6 +7,7 @@ runtime and the debrief. Positions are kept so any later finding can point at a 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from trainer.story.expr import Effect, Node, Value
 
@@ -52,9 +53,9 @@ class Choice:
     probes: tuple[str, ...] = ()
     feedback: str = ""
 
-    @property
+    @cached_property
     def key(self) -> str:
-        """``passage:number``, unique in the story."""
+        """``passage:number``, unique in the story (cached: exploration asks very often)."""
         return f"{self.passage}:{self.number}"
 
 

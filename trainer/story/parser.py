@@ -74,7 +74,7 @@ def parse_story(data: str | bytes, file: str = "") -> ParseResult:
         diags.error(
             "P003",
             _("The story has no passages: add a heading such as '## Arrival {#arrival}'."),
-            len(lines),
+            len(lines) - 1 if len(lines) > 1 and not lines[-1] else len(lines),  # last line
             1,
         )
     story = Story(
@@ -143,6 +143,14 @@ class _Passages:
                 offset + brace + 1,
             )
 
+    def _attr_error(self, exc: AttrError, number: int) -> None:
+        self.diags.error(
+            "A002",
+            _("Malformed attribute list: {message}.").format(message=exc.message),
+            number,
+            exc.offset + 1,
+        )
+
     def _heading(self, number: int, line: str) -> tuple[int, str, AttrList]:
         raw = line[2:]
         offset = 2 + len(raw) - len(raw.lstrip())  # where the title starts on the line
@@ -162,7 +170,7 @@ class _Passages:
                 try:
                     attrs = parse_attrs(rest[brace + 1 : close], column)
                 except AttrError as exc:
-                    self.diags.error("A002", exc.message, number, exc.offset + 1)
+                    self._attr_error(exc, number)
                     broken = True
                 if rest[close + 1 :].strip():
                     self.diags.warning(
@@ -348,7 +356,7 @@ class _Passages:
         try:
             attrs = parse_attrs(line[brace + 1 : close], brace + 1)
         except AttrError as exc:
-            self.diags.error("A002", exc.message, number, exc.offset + 1)
+            self._attr_error(exc, number)
             return None
         ind = attrs.get("indicator")
         if ind is None or not (ind.value or "").split():
@@ -400,7 +408,7 @@ class _Passages:
                     try:
                         attrs = parse_attrs(line[brace + 1 : close], brace + 1)
                     except AttrError as exc:
-                        self.diags.error("A002", exc.message, number, exc.offset + 1)
+                        self._attr_error(exc, number)
                     if line[close + 1 :].strip():
                         self.diags.warning(
                             "A003",

@@ -6,7 +6,7 @@ from flask import Flask, current_app
 from flask_wtf.csrf import CSRFProtect
 
 from trainer.services.library import Library
-from trainer.web import auth, author, errors, i18n, learner
+from trainer.web import auth, author, errors, i18n, join, learner, trainer
 
 csrf = CSRFProtect()
 
@@ -25,6 +25,8 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(learner.bp)
     app.register_blueprint(author.bp)
+    app.register_blueprint(trainer.bp)
+    app.register_blueprint(join.bp)
     errors.init_app(app)
 
     @app.after_request

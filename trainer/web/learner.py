@@ -19,7 +19,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from trainer.db import get_session
-from trainer.services import progress
+from trainer.models import utcnow
+from trainer.services import progress, reports
 from trainer.services.progress import NotFound, Played, StaleStep
 from trainer.story.catalogue import Catalogue
 from trainer.story.render import render_markdown
@@ -78,11 +79,18 @@ def _step_field() -> int:
 
 @bp.route("/")
 def catalogue() -> str:
-    """Every module with this learner's status."""
+    """The learner's assignments first (due dates, overdue marks), then every module."""
     stories = _library().stories()
     status = progress.status_by_story(get_session(), current_row())
+    now = utcnow()
     return render_template(
-        "learner/catalogue.html", stories=stories, status=status, catalogue=_catalogue()
+        "learner/catalogue.html",
+        stories=stories,
+        status=status,
+        catalogue=_catalogue(),
+        assignments=reports.learner_assignments(get_session(), current_row(), now),
+        entries={s.id: s for s in stories},
+        now=now,
     )
 
 
