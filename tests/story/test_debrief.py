@@ -162,10 +162,16 @@ def test_a_note_outside_the_case_is_a_false_flag(debrief: Debrief):
     assert [x.indicator for x in debrief.by_status(FALSE_FLAG)] == [CONFINEMENT]
 
 
-def test_noting_a_case_indicator_never_shown_is_a_false_flag(story: Story, catalogue: Catalogue):
+def test_noting_a_case_indicator_never_shown_is_not_uncovered_not_a_false_flag(
+    story: Story, catalogue: Catalogue
+):
+    # The brief: a false flag is an indicator "not present in this case". One that is
+    # in the case but was never shown stays "not uncovered", marked as suspected.
     state = play(story, catalogue, "arrival:1", f"note:{DB}", "alone:3")
-    r = result(make_debrief(story, state, catalogue), DB)
-    assert (r.status, r.in_case) == (FALSE_FLAG, True)
+    debrief = make_debrief(story, state, catalogue)
+    r = result(debrief, DB)
+    assert (r.status, r.how, r.in_case) == (NOT_UNCOVERED, "noted", True)
+    assert DB not in [x.indicator for x in debrief.by_status(FALSE_FLAG)]
 
 
 def test_a_question_off_the_path_is_offered_too(story: Story, catalogue: Catalogue):

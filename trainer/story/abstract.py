@@ -189,3 +189,12 @@ def _merge_into(envs: dict[str, Env], pid: str, new: Env) -> bool:
             old[key] = joined
             changed = True
     return changed
+
+
+def may_be_true(node: ex.Node, story: Story, roles: frozenset[str]) -> bool:
+    """Can ``node`` be true for one of ``roles``, whatever the variables, visits and notes?"""
+    kinds = {
+        name: "bool" if isinstance(v, bool) else "int" for name, v in story.meta.variables.items()
+    }
+    possible = _expand(_eval(node, {}, roles, kinds), "bool")
+    return isinstance(possible, _Top) or True in possible

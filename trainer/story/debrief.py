@@ -8,14 +8,17 @@ trainer's reports all present the same result. See ``docs/scoring.md``.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from trainer.story.abstract import may_be_true
 from trainer.story.catalogue import DESTINATION, DIMENSIONS, RECRUITMENT, Catalogue
 from trainer.story.model import Choice, Cue, Passage, Story
+from trainer.story.runtime import PlayError, available_choices, choose, start
 from trainer.story.state import State
 
 NOTICED, MISSED, NOT_UNCOVERED, FALSE_FLAG = "noticed", "missed", "not-uncovered", "false-flag"
 INDICATOR_POINTS, PRACTICE_POINTS, REFERRAL_POINTS = 50, 20, 30
+PASSING_OUTCOMES = ("good", "partial")
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,7 @@ def trafficking_supported(present: set[str], victim: str) -> bool:
 def make_debrief(story: Story, state: State, catalogue: Catalogue) -> Debrief:
     """Compute the debrief of ``state`` (a finished attempt, or an unfinished one so far)."""
     choices = [c for c in (story.choice(k) for k in state.taken) if c is not None]
+    offered = _offered(story, state)
     shown = _cues_on_path(story, state)
     probed = {ind for c in choices for ind in c.probes}
     case = list(dict.fromkeys(story.meta.indicators))
@@ -153,11 +157,16 @@ def make_debrief(story: Story, state: State, catalogue: Catalogue) -> Debrief:
         if ind in shown:
             status = NOTICED if how else MISSED
             results.append(IndicatorResult(ind, status, how, where=shown[ind]))
-        elif noted:
-            results.append(IndicatorResult(ind, FALSE_FLAG, "noted", in_case=True))
         else:
+            # Part of the case but never shown: "not uncovered", even when the learner
+            # guessed it (``how="noted"``); a false flag is only what the case lacks.
             results.append(
-                IndicatorResult(ind, NOT_UNCOVERED, question=_question(story, state, ind))
+                IndicatorResult(
+                    ind,
+                    NOT_UNCOVERED,
+                    "noted" if noted else "",
+                    question=_question(story, state, ind, offered),
+                )
             )
     for ind in state.notes:
         if ind not in case:
@@ -209,7 +218,11 @@ def make_debrief(story: Story, state: State, catalogue: Catalogue) -> Debrief:
         score=score,
         parts=parts,
         pass_mark=story.meta.pass_mark,
-        passed=state.finished and score >= story.meta.pass_mark and ending.outcome != "harmful",
+        # Only an ending where the person was identified can pass: a missed victim or a
+        # harmful outcome fails whatever the points.
+        passed=state.finished
+        and score >= story.meta.pass_mark
+        and ending.outcome in PASSING_OUTCOMES,
     )
 
 
@@ -235,20 +248,54 @@ def _where(passage: Passage, cue: Cue, step: int) -> Where:
     return Where(passage.id, passage.title, cue.number, cue.text, step)
 
 
-def _question(story: Story, state: State, indicator: str) -> Question | None:
-    """The choice that leads into a passage cueing ``indicator``; one the learner could
-    have taken (from a passage on their path) is preferred."""
+def _offered(story: Story, state: State) -> set[str]:
+    """Keys of every choice the learner was actually shown along the path."""
+    offered: set[str] = set()
+    try:
+        replayed = start(story, state.role)
+        for i, key in enumerate(state.taken):
+            notes = state.notes_at[i] if i < len(state.notes_at) else state.notes
+            replayed = replace(replayed, notes=notes)
+            offered.update(c.key for c in available_choices(story, replayed))
+            replayed = choose(story, replayed, key)
+        offered.update(c.key for c in available_choices(story, replayed))
+    except PlayError:  # a state from elsewhere (a jump in the author's preview)
+        pass
+    return offered
+
+
+def _question(story: Story, state: State, indicator: str, offered: set[str]) -> Question | None:
+    """The choice that leads into a passage cueing ``indicator``.
+
+    Preferred in order: one the learner was actually offered; one that probes the
+    indicator; one whose condition can hold for the learner's role. A choice reserved for
+    another role is never suggested.
+    """
     targets = {p.id for p, _cue in story.cue_passages().get(indicator, [])}
-    if not targets:
-        return None
     candidates: list[Choice] = [
-        c for p in story.passages.values() for c in p.choices if c.target in targets
+        c
+        for p in story.passages.values()
+        for c in p.choices
+        if c.target in targets and _role_allows(c, state.role, story)
     ]
     if not candidates:
         return None
-    on_path = [c for c in candidates if c.passage in state.path]
-    best = (on_path or candidates)[0]
-    return Question(best.passage, best.key, best.label, bool(on_path))
+    best = min(
+        candidates,
+        key=lambda c: (
+            c.key not in offered,
+            indicator not in c.probes,
+            c.passage not in state.path,
+        ),
+    )
+    return Question(best.passage, best.key, best.label, best.key in offered)
+
+
+def _role_allows(choice: Choice, role: str, story: Story) -> bool:
+    """Can the choice's condition be true for ``role``, whatever the other values?"""
+    if choice.condition is None:
+        return True
+    return may_be_true(choice.condition, story, frozenset({role}))
 
 
 def _score(
