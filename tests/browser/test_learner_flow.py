@@ -46,6 +46,12 @@ def test_play_to_debrief_with_missed_indicator(page: Page, live_server: str):
     assert serious_violations(page) == []
     shot(page, "passage-360")
 
+    # the filter hides every indicator that does not match
+    page.locator("#notes-filter").fill("passport")
+    expect(page.get_by_label("Boss holds passport or ID")).to_be_visible()
+    expect(page.get_by_label("Very long days, no rest days")).to_be_hidden()
+    page.locator("#notes-filter").fill("")
+
     # note an indicator (the panel works without JavaScript; here the script autosaves)
     page.get_by_text("Exploitative conditions", exact=True).click()
     page.get_by_label("Very long days, no rest days").check()

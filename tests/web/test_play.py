@@ -319,3 +319,23 @@ def test_finished_attempt_stores_its_findings_for_reports(app, auth, player):
     assert ("indicator", "coercion-destination.document-retention", "missed") in found
     assert ("practice", "practice.separate-from-companion", "poor") in found
     assert ("referral", "referral.nrm", "missing") in found
+
+
+def test_huge_ids_are_404_not_500(client, auth):
+    auth.register()
+    assert client.get("/attempts/99999999999999999999999").status_code == 404
+    assert client.get("/attempts/99999999999999999999999/debrief").status_code == 404
+
+
+def test_replay_message_counts_steps_like_the_page(client, auth, player):
+    auth.register()
+    attempt = player.start()
+    play_to_missed_ending(player, attempt)
+    page = client.get(f"/attempts/{attempt}/debrief").text
+    response = client.post(
+        f"/attempts/{attempt}/replay",
+        data={"csrf_token": csrf_token(page), "step": "1"},
+        follow_redirects=True,
+    )
+    assert "A new attempt starts from step 2." in response.text
+    assert "step 2" in response.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter
 
 from trainer.services.library import Library
 from trainer.web import auth, author, errors, i18n, join, learner, trainer
@@ -17,8 +18,17 @@ def library() -> Library:
     return lib
 
 
+class BoundedInt(IntegerConverter):
+    """An ``int`` URL part that fits a database integer: a 30-digit id is a 404, not a 500."""
+
+    def __init__(self, map, *args, **kwargs):  # type: ignore[no-untyped-def]  # noqa: A002
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_web(app: Flask) -> None:
     """Register extensions, blueprints and handlers."""
+    app.url_map.converters["int"] = BoundedInt
     csrf.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)

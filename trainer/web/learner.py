@@ -257,7 +257,8 @@ def replay(attempt_id: int) -> Response:
     if not raw.isdigit() or int(raw) > played.state.step:
         abort(400, description=_("There is no such step."))
     attempt = progress.replay_from(get_session(), current_row(), played, int(raw), _catalogue())
-    flash(_("A new attempt starts from step %(n)s.", n=raw), "status")
+    # The page counts steps from 1: replaying the state after N choices starts at step N+1.
+    flash(_("A new attempt starts from step %(n)s.", n=int(raw) + 1), "status")
     return redirect(url_for("learner.play", attempt_id=attempt.id))
 
 
