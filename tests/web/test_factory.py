@@ -73,3 +73,15 @@ def test_error_pages_are_pages(client):
     response = client.get("/no/such/page")
     assert response.status_code == 404
     assert "<h1>Error 404</h1>" in response.text
+
+
+def test_assets_are_versioned_and_cached_for_long(client):
+    page = client.get("/auth/login").text
+    import re
+
+    css = re.search(r'href="(/static/app\.css\?v=[0-9a-f]{10})"', page)
+    assert css, page[:500]
+    response = client.get(css.group(1))
+    assert response.status_code == 200
+    assert "max-age=31536000" in response.headers["Cache-Control"]
+    response.close()

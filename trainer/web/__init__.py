@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+import hashlib
+from pathlib import Path
+
+from flask import Flask, current_app, url_for
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.routing import IntegerConverter
 
@@ -29,6 +32,19 @@ class BoundedInt(IntegerConverter):
 def init_web(app: Flask) -> None:
     """Register extensions, blueprints and handlers."""
     app.url_map.converters["int"] = BoundedInt
+    # Assets carry a content hash in their URL, so browsers may keep them for a year and
+    # a phone on a slow network never re-asks for them between steps.
+    if app.config.get("SEND_FILE_MAX_AGE_DEFAULT") is None:
+        app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 31_536_000
+    hashes: dict[str, str] = {}
+
+    def asset(filename: str) -> str:
+        if filename not in hashes or app.debug:
+            path = Path(app.static_folder or "") / filename
+            hashes[filename] = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+        return url_for("static", filename=filename, v=hashes[filename])
+
+    app.jinja_env.globals["asset"] = asset
     csrf.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
