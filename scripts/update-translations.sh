@@ -26,7 +26,7 @@ mkdir -p "$DIR"
 
 for lang in "${LANGS[@]}"; do
   if [ -f "$DIR/$lang/LC_MESSAGES/messages.po" ]; then
-    "$PYBABEL" -q update -i "$POT" -d "$DIR" -l "$lang" --previous
+    "$PYBABEL" -q update -i "$POT" -d "$DIR" -l "$lang"
   else
     "$PYBABEL" -q init -i "$POT" -d "$DIR" -l "$lang"
   fi
