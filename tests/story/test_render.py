@@ -28,6 +28,9 @@ ATTACKS = [
 ]
 
 
+DANGEROUS = {"script", "iframe", "svg", "object", "embed", "style", "form", "input", "math"}
+
+
 class Tags(HTMLParser):
     """Every tag and attribute the browser would actually see."""
 
@@ -44,15 +47,18 @@ class Tags(HTMLParser):
 def test_no_script_can_get_through(attack: str):
     html = render_markdown(f"Hello.\n\n{attack}\n\n**bold** [cue]{{indicator=x}}", "p")
     tags = Tags(html).tags
-    assert {tag for tag, _a in tags} <= ALLOWED_TAGS
+    assert {tag for tag, _a in tags} <= ALLOWED_TAGS - DANGEROUS
     for tag, attrs in tags:
         assert set(attrs) <= ALLOWED_ATTRIBUTES.get(tag, set()) | {"rel"}, (tag, attrs)
+        assert not any(name.startswith("on") or name == "style" for name in attrs)
         for name in ("href", "src"):
             scheme = attrs.get(name, "").strip().lower()
             assert not scheme.startswith(("javascript:", "data:", "vbscript:")), attrs
         if tag == "span":
             assert re.fullmatch(r"cue-p-\d+", attrs["id"]) and attrs["class"] == "cue"
     assert ("strong", {}) in tags  # the rest of the passage still renders
+    real_cues = 1 + ("]{indicator" in attack)
+    assert sum(1 for tag, _a in tags if tag == "span") == real_cues  # none forged
 
 
 def test_raw_html_is_shown_as_text():

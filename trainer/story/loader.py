@@ -12,6 +12,7 @@ import yaml
 from trainer.story.catalogue import Catalogue, build_catalogue
 from trainer.story.compiler import Compiled, compile_story
 from trainer.story.diagnostics import Diagnostic, Diagnostics
+from trainer.story.i18n import _
 from trainer.story.translations import compare_translation
 
 CATALOGUE_FILES = ("indicators", "practices", "referrals", "roles")
@@ -102,7 +103,9 @@ def check_files(paths: list[Path], catalogue: Catalogue) -> list[StoryFile]:
                 data: bytes | str = path.read_bytes()
             except OSError as exc:
                 diags = Diagnostics(str(path))
-                diags.error("S004", f"Cannot read the file: {exc.strerror}.")
+                diags.error(
+                    "S004", _("Cannot read the file: {reason}.").format(reason=exc.strerror)
+                )
                 cache[path] = Compiled(None, diags.items)
                 return cache[path]
             cache[path] = compile_story(data, catalogue, str(path))
@@ -119,15 +122,19 @@ def check_files(paths: list[Path], catalogue: Catalogue) -> list[StoryFile]:
             if story and story.meta.language != m.group("lang"):
                 diags.error(
                     "T005",
-                    f"The file name says '{m.group('lang')}' but 'language' is "
-                    f"'{story.meta.language}'; make them agree.",
+                    _(
+                        "The file name says '{name}' but 'language' is '{language}'; make "
+                        "them agree."
+                    ).format(name=m.group("lang"), language=story.meta.language),
                     story.meta.field_lines.get("language", 1),
                     1,
                 )
             if not original.exists():
                 diags.error(
                     "T001",
-                    f"Translation without an original: {original.name} does not exist.",
+                    _("Translation without an original: {name} does not exist.").format(
+                        name=original.name
+                    ),
                     1,
                     1,
                 )
