@@ -141,8 +141,30 @@ def play(attempt_id: int) -> str | Response:
         prose=passage_html(played, passage.id),
         choices=available_choices(played.story, played.state),
         catalogue=catalogue,
-        groups=_note_groups(catalogue),
+        notes_panel=_notes_panel(catalogue, current_language(), played.state.notes),
     )
+
+
+_PANELS: dict[tuple[Catalogue, str, tuple[str, ...]], str] = {}
+
+
+def _notes_panel(catalogue: Catalogue, language: str, notes: tuple[str, ...]) -> str:
+    """The case-notes panel's HTML, kept per catalogue, language and ticked notes.
+
+    The panel lists every indicator of the catalogue (about 60) and is the largest part
+    of a passage page; it only changes when the notes do, so a step reuses it.
+    """
+    key = (catalogue, language, notes)  # the catalogue is hashed by identity
+    panel = _PANELS.get(key)
+    if panel is None:
+        if len(_PANELS) > 2048:
+            _PANELS.clear()
+        groups = [
+            (label, items, sum(1 for i, _t in items if i in notes))
+            for label, items in _note_groups(catalogue)
+        ]
+        panel = _PANELS[key] = render_template("learner/_notes.html", groups=groups, notes=notes)
+    return panel
 
 
 def _note_groups(catalogue: Catalogue) -> list[tuple[str, list[tuple[str, str]]]]:
