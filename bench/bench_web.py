@@ -361,12 +361,14 @@ def _step(client: Client, state: dict[str, t.Any], out: dict[str, t.Any], rollov
         "notes": [n for n in page.notes if n.endswith("excessive-hours")],  # ... and one tick
     }
     resp = client.post(f"/attempts/{attempt}/choose", form)
-    if resp.status != 302 or not resp.header("Location").endswith(f"/attempts/{attempt}#passage"):
+    location = resp.header("Location") if resp.status == 302 else ""
+    target = location.split("#", 1)[0]
+    if not (location.endswith("#passage") and target.split("?", 1)[0].endswith(f"/{attempt}")):
         _resync(client, state)
         return False
     out["applied"] += 1
     state["steps"] += 1
-    resp = client.get(f"/attempts/{attempt}")
+    resp = client.get(target[target.index("/attempts/") :])  # follow the redirect, as a browser
     new = parse_play(resp.text) if resp.status == 200 else None
     if new is None:
         _resync(client, state)

@@ -5,6 +5,10 @@
 
   // After a choice the new passage's heading gets focus, so screen readers start there.
   if (location.hash === "#passage") {
+    // Keep the address clean, so a reload does not announce the choice again.
+    if (history.replaceState && location.search.indexOf("chose=") !== -1) {
+      history.replaceState(null, "", location.pathname + location.hash);
+    }
     var heading = document.getElementById("passage");
     if (heading) { heading.focus(); }
   }

@@ -142,7 +142,16 @@ def play(attempt_id: int) -> str | Response:
         choices=available_choices(played.story, played.state),
         catalogue=catalogue,
         notes_panel=_notes_panel(catalogue, current_language(), played.state.notes),
+        chosen=_last_choice_label(played) if request.args.get("chose") else "",
     )
+
+
+def _last_choice_label(played: Played) -> str:
+    """The label of the choice that led here (announced to screen readers)."""
+    if not played.state.taken:
+        return ""
+    choice = played.story.choice(played.state.taken[-1])
+    return choice.label if choice else ""
 
 
 _PANELS: dict[tuple[Catalogue, str, tuple[str, ...]], str] = {}
@@ -210,11 +219,13 @@ def choose(attempt_id: int) -> Response:
     except PlayError:
         flash(_("That choice is not available here. Please choose again."), "error")
         return redirect(url_for("learner.play", attempt_id=attempt_id))
-    label = played.story.choice(key)
-    flash(_("You chose: %(label)s", label=label.label if label else key), "status")
     if state.finished:
+        label = played.story.choice(key)
+        flash(_("You chose: %(label)s", label=label.label if label else key), "status")
         return redirect(url_for("learner.debrief", attempt_id=attempt_id))
-    return redirect(url_for("learner.play", attempt_id=attempt_id, _anchor="passage"))
+    # "You chose ..." is read from the attempt on the next page (``chose=1``) rather than
+    # flashed: no session cookie is rewritten on either request of a step.
+    return redirect(url_for("learner.play", attempt_id=attempt_id, chose=1, _anchor="passage"))
 
 
 @bp.route("/attempts/<int:attempt_id>/notes", methods=["POST"])
