@@ -304,6 +304,7 @@ CASES = [
     Case("P012", WARNING, edit("{#start}", "{#start mood=dark}"), "## Start", "mood"),
     Case("P012", WARNING, edit("{#start}", "{#start .intro}"), "## Start", 1),
     Case("P013", ERROR, edit("{#start}", "{#start outcome=good}"), "## Start", "outcome"),
+    Case("P014", ERROR, edit("Hello.", "[a](" * 1500), "[a]([a](", 4001),
     # --- referrals ---------------------------------------------------------------------
     Case("R001", ERROR, edit('referrals=""', 'referrals="spa"'), "## End", 1),
     Case("R001", ERROR, base(ideal_referrals=["spa"]), "ideal_referrals:", 1),

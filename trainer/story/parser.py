@@ -27,6 +27,7 @@ from trainer.story.model import (
     Story,
 )
 
+MAX_LINE = 4000
 PASSAGE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 HEADING = re.compile(r"^##(?!#)")
 LIST_ITEM = re.compile(r"^\s{0,3}[-*+]\s+")
@@ -297,6 +298,18 @@ class _Passages:
         speakers: list[Speaker] = []
         in_fence = False
         for number, line in prose:
+            if len(line) > MAX_LINE:
+                # Python-Markdown slows down badly on very long lines full of brackets;
+                # no real passage needs one, so refuse it before a learner's page hangs.
+                self.diags.error(
+                    "P014",
+                    _("This line is longer than {n} characters; break it into paragraphs.").format(
+                        n=MAX_LINE
+                    ),
+                    number,
+                    MAX_LINE + 1,
+                )
+                continue
             if FENCE.match(line):
                 in_fence = not in_fence
             if in_fence:
