@@ -25,7 +25,12 @@ def _stories_root(paths: list[Path]) -> Path:
         folder = path if path.is_dir() else path.parent
         if (folder / "catalogue").is_dir():
             return folder
-    return DEFAULT_STORIES
+    if (DEFAULT_STORIES / "catalogue").is_dir():
+        return DEFAULT_STORIES
+    # Outside a checkout (a story written anywhere): the catalogues shipped with the app.
+    from trainer.config import ROOT
+
+    return ROOT / "stories"
 
 
 def _catalogue(paths: list[Path], language: str | None = None) -> Catalogue:

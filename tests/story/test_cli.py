@@ -159,3 +159,16 @@ def test_play_refuses_a_role_the_story_does_not_offer(stories: Path):
     run("new", "demo")
     result = run("play", "stories/demo.md", "--role", "lawyer", input="")
     assert result.exit_code == 1 and "cannot be played as 'lawyer'" in result.output
+
+
+def test_check_outside_a_checkout_uses_the_shipped_catalogues(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from trainer.cli import main
+
+    monkeypatch.chdir(tmp_path)  # no stories/ folder here
+    runner = CliRunner()
+    assert runner.invoke(main, ["new", "far-away", "--dir", "."]).exit_code == 0
+    result = runner.invoke(main, ["check", "far-away.md"])
+    assert result.exit_code == 0, result.output
+    assert "0 error(s), 0 warning(s)" in result.output
