@@ -217,6 +217,7 @@ def test_good_path_scores_and_compares_with_previous(client, auth, player):
     assert "Previous attempt:" in page and "You improved by" in page
     history = client.get("/history").text
     assert history.count("Debrief") == 2
+    assert "A new interview</a>" in history and "(English, Labour inspector)" in history
 
 
 def test_replay_from_a_step_starts_a_new_attempt(app, client, auth, player):

@@ -265,6 +265,17 @@ def history(session: Session, user: User) -> list[Attempt]:
     )
 
 
+def version_titles(session: Session, attempts: list[Attempt]) -> dict[int, str]:
+    """Story version id → the title in the language the attempt was played in."""
+    ids = {a.story_version_id for a in attempts}
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(StoryVersion.id, StoryVersion.title).where(col(StoryVersion.id).in_(ids))
+    ).all()
+    return {int(i): str(t) for i, t in rows}
+
+
 def previous_completed(session: Session, attempt: Attempt) -> Attempt | None:
     """The same learner's last completed attempt at the same story before this one."""
     return session.exec(

@@ -298,8 +298,10 @@ def replay(attempt_id: int) -> Response:
 @bp.route("/history")
 def history() -> str:
     """All this learner's attempts."""
+    attempts = progress.history(get_session(), current_row())
     return render_template(
         "learner/history.html",
-        attempts=progress.history(get_session(), current_row()),
-        titles={s.id: s.original.meta.title for s in _library().stories()},
+        attempts=attempts,
+        titles=progress.version_titles(get_session(), attempts),
+        catalogue=_catalogue(),
     )
