@@ -168,3 +168,32 @@ def test_throttling_is_per_address_so_others_cannot_lock_you_out(app, client, au
             environ_base={"REMOTE_ADDR": "10.9.9.9"},
         )
     assert auth.login().status_code == 302  # the owner, from their own address
+
+
+def test_signed_out_form_post_leads_to_sign_in(client, auth, player):
+    auth.register()
+    attempt = player.start()
+    page = player.page(attempt).text
+    auth.logout()  # as if in another tab
+    response = client.post(
+        f"/attempts/{attempt}/choose",
+        data={"csrf_token": csrf_token(page), "step": "0", "choice": "arrival:1"},
+    )
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+    assert "You were signed out, so nothing was changed." in client.get("/auth/login").text
+
+
+def test_register_follows_the_next_link(client):
+    login = client.get("/auth/login?next=/history").text
+    assert "/auth/register?next=/history" in login or "next=%2Fhistory" in login
+    page = client.get("/auth/register?next=/history")
+    response = client.post(
+        "/auth/register?next=/history",
+        data={
+            "csrf_token": csrf_token(page.text),
+            "username": "joiner",
+            "password": "password-1",
+            "confirm": "password-1",
+        },
+    )
+    assert response.headers["Location"] == "/history"

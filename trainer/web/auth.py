@@ -99,7 +99,8 @@ def register() -> str | Response:
             session.clear()
             login_user(_LoginUser(user))
             flash(_("Welcome! Your account is ready."), "success")
-            return redirect(url_for("learner.catalogue"))
+            # A join link (or any page) that sent the person here comes first.
+            return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/register.html", form=form)
 
 

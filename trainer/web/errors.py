@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -12,7 +13,11 @@ def init_app(app: Flask) -> None:
     """Register the handlers."""
 
     @app.errorhandler(CSRFError)
-    def _csrf(error: CSRFError) -> tuple[str, int]:
+    def _csrf(error: CSRFError):  # type: ignore[no-untyped-def]
+        if not current_user.is_authenticated:
+            # Most often: signed out in another tab. Say so, and offer to sign in again.
+            flash(_("You were signed out, so nothing was changed. Sign in to continue."), "warning")
+            return redirect(url_for("auth.login"))
         message = _(
             "The form expired or was sent from another site. Go back, reload the page "
             "and try again; nothing was changed."
