@@ -7,18 +7,24 @@ fails loudly if a passage id or the position of a choice changes.
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
-
 import trainer.story
-from trainer.story.catalogue import Catalogue
-from trainer.story.loader import load_catalogue
+from tests.stories.playthrough import (
+    CATALOGUE,
+    compile_file,
+    compiled_file,
+    cued_on_path,
+)
+from tests.stories.playthrough import play as _play
 from trainer.story.model import Story
-from trainer.story.runtime import note
 from trainer.story.state import State
 
-STORIES = Path(__file__).resolve().parents[2] / "stories"
-CATALOGUE: Catalogue = load_catalogue(STORIES / "catalogue")
+START = "arrival"
+
+
+def play(story: Story, role: str, path: list[tuple[str, str]], take_notes: bool) -> State:
+    """Play from this module's start passage (see tests/stories/playthrough.py)."""
+    return _play(story, role, path, take_notes, START)
+
 
 # Police officer: watches before approaching, hears the stall-holder, warms the boy up,
 # separates him from the «aunt» on a routine pretext, talks to him at the rehabilitation
@@ -76,46 +82,6 @@ HARMFUL_PATH = [
     ("approach:4", "station"),  # police branch
     ("station:1", "end-offender"),
 ]
-
-
-@cache
-def compiled_file(name: str) -> trainer.story.Compiled:
-    path = STORIES / name
-    return trainer.story.compile_story(path.read_bytes(), CATALOGUE, str(path))
-
-
-def compile_file(name: str) -> Story:
-    compiled = compiled_file(name)
-    assert compiled.ok, [d.format() for d in compiled.diagnostics]
-    assert compiled.story is not None
-    return compiled.story
-
-
-def cued_in(story: Story, passage_id: str) -> list[str]:
-    return [ind for cue in story.passages[passage_id].cues for ind in cue.indicators]
-
-
-def cued_on_path(story: Story, state: State) -> set[str]:
-    return {ind for pid in state.path for ind in cued_in(story, pid)}
-
-
-def play(story: Story, role: str, path: list[tuple[str, str]], take_notes: bool) -> State:
-    """Follow ``path``; with ``take_notes``, note each indicator cued in each passage."""
-    state = trainer.story.start(story, role)
-    assert state.passage == "arrival"
-    for key, expected in path:
-        if take_notes:
-            for ind in cued_in(story, state.passage):
-                state = note(state, ind, CATALOGUE)
-        offered = [c.key for c in trainer.story.available_choices(story, state)]
-        assert key in offered, f"{key} is not offered in {state.passage}: {offered}"
-        state = trainer.story.choose(story, state, key)
-        assert state.passage == expected
-    if take_notes:
-        for ind in cued_in(story, state.passage):
-            state = note(state, ind, CATALOGUE)
-    assert state.finished
-    return state
 
 
 def test_story_and_translation_compile_cleanly() -> None:

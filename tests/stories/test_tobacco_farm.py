@@ -6,18 +6,24 @@ through the story and fails loudly if a passage id or a choice's position change
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
-
 import trainer.story
-from trainer.story.catalogue import Catalogue
-from trainer.story.loader import load_catalogue
+from tests.stories.playthrough import (
+    CATALOGUE,
+    compile_file,
+    compiled_file,
+    cued_on_path,
+)
+from tests.stories.playthrough import play as _play
 from trainer.story.model import Story
-from trainer.story.runtime import note
 from trainer.story.state import State
 
-STORIES = Path(__file__).resolve().parents[2] / "stories"
-CATALOGUE: Catalogue = load_catalogue(STORIES / "catalogue")
+START = "briefing"
+
+
+def play(story: Story, role: str, path: list[tuple[str, str]], take_notes: bool) -> State:
+    """Play from this module's start passage (see tests/stories/playthrough.py)."""
+    return _play(story, role, path, take_notes, START)
+
 
 # Labour inspector: a joint visit with the police, the owner kept away on a pretext, every
 # question asked, the documents and the ledger secured, a health check, one interview.
@@ -84,46 +90,6 @@ HARMFUL_PATH = [
     ("q-recruitment:4", "decide"),
     ("decide:3", "end-moved"),
 ]
-
-
-@cache
-def compiled_file(name: str) -> trainer.story.Compiled:
-    path = STORIES / name
-    return trainer.story.compile_story(path.read_bytes(), CATALOGUE, str(path))
-
-
-def compile_file(name: str) -> Story:
-    compiled = compiled_file(name)
-    assert compiled.ok, [d.format() for d in compiled.diagnostics]
-    assert compiled.story is not None
-    return compiled.story
-
-
-def cued_in(story: Story, passage_id: str) -> list[str]:
-    return [ind for cue in story.passages[passage_id].cues for ind in cue.indicators]
-
-
-def play(story: Story, role: str, path: list[tuple[str, str]], take_notes: bool) -> State:
-    """Follow ``path``; with ``take_notes``, note every indicator cued in each passage."""
-    state = trainer.story.start(story, role)
-    assert state.passage == "briefing"
-    for key, expected in path:
-        if take_notes:
-            for ind in cued_in(story, state.passage):
-                state = note(state, ind, CATALOGUE)
-        offered = [c.key for c in trainer.story.available_choices(story, state)]
-        assert key in offered, f"{key} not offered in {state.passage}: {offered}"
-        state = trainer.story.choose(story, state, key)
-        assert state.passage == expected
-    if take_notes:
-        for ind in cued_in(story, state.passage):
-            state = note(state, ind, CATALOGUE)
-    assert state.finished
-    return state
-
-
-def cued_on_path(story: Story, state: State) -> set[str]:
-    return {ind for pid in state.path for ind in cued_in(story, pid)}
 
 
 def test_story_and_translation_compile_cleanly() -> None:
