@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -40,12 +40,25 @@ class Played:
     state: State
 
 
-def get_attempt(session: Session, user: User, attempt_id: int) -> Attempt:
-    """The user's own attempt, or :class:`NotFound`."""
-    attempt = session.get(Attempt, attempt_id)
-    if attempt is None or attempt.user_id != user.id:
+_ATTEMPTS: Table = Attempt.__table__  # type: ignore[attr-defined]
+_STEPS: Table = Step.__table__  # type: ignore[attr-defined]
+_ATTEMPT = select(_ATTEMPTS).where(
+    _ATTEMPTS.c.id == bindparam("id"), _ATTEMPTS.c.user_id == bindparam("user_id")
+)
+
+
+def get_attempt(session: Session, user_id: int, attempt_id: int) -> Attempt:
+    """The user's own attempt, or :class:`NotFound`.
+
+    Read with a cached Core statement and built without validation or an identity map:
+    every step reads its attempt twice (POST and GET), and nothing here changes the object
+    through the ORM (steps are written with ``UPDATE ... WHERE step =``). The result is
+    detached: do not ``session.add`` it.
+    """
+    row = session.connection().execute(_ATTEMPT, {"id": attempt_id, "user_id": user_id}).first()
+    if row is None:
         raise NotFound(attempt_id)
-    return attempt
+    return Attempt.model_construct(**row._mapping)
 
 
 _STORIES: dict[tuple[str, int], Story] = {}
@@ -136,9 +149,13 @@ def record_choice(
         "updated_at": utcnow(),
         **_finish_fields(played, new_state, catalogue),
     }
-    result = session.exec(
-        update(Attempt)
-        .where(col(Attempt.id) == attempt.id, col(Attempt.step) == seen_step)
+    # Plain Core statements on the session's connection: the ORM's bulk-update path
+    # (identity-map synchronisation) costs more than the write itself, and nothing in
+    # this session holds the attempt as an ORM object.
+    connection = session.connection()
+    result = connection.execute(
+        update(_ATTEMPTS)
+        .where(_ATTEMPTS.c.id == attempt.id, _ATTEMPTS.c.step == seen_step)
         .values(**values)
     )
     if result.rowcount != 1:
@@ -146,8 +163,8 @@ def record_choice(
         raise StaleStep()
     if new_state.finished:
         _store_findings(session, attempt.id, make_debrief(played.story, new_state, catalogue))
-    session.add(
-        Step(
+    connection.execute(
+        insert(_STEPS).values(
             attempt_id=attempt.id,
             number=seen_step + 1,
             passage=choice.passage,
@@ -155,6 +172,7 @@ def record_choice(
             choice_label=choice.label,
             target=choice.target,
             notes=list(state.notes),
+            created_at=utcnow(),
         )
     )
     try:
@@ -184,9 +202,9 @@ def save_notes(
     if seen_step != attempt.step or attempt.status != "in-progress":
         raise StaleStep()
     new_state = set_notes(played.state, notes, catalogue)
-    result = session.exec(
-        update(Attempt)
-        .where(col(Attempt.id) == attempt.id, col(Attempt.step) == seen_step)
+    result = session.connection().execute(
+        update(_ATTEMPTS)
+        .where(_ATTEMPTS.c.id == attempt.id, _ATTEMPTS.c.step == seen_step)
         .values(state=new_state.to_dict(), updated_at=utcnow())
     )
     if result.rowcount != 1:

@@ -37,7 +37,7 @@ def _authors_only() -> Response | None:
     """Signed in (else to sign-in) and holding the author role (else 403)."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    if not current_user.row.has_role("author"):
+    if not current_user.has_role("author"):
         abort(403)
     return None
 

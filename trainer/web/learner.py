@@ -25,7 +25,7 @@ from trainer.services.progress import NotFound, Played, StaleStep
 from trainer.story.catalogue import Catalogue
 from trainer.story.render import render_markdown
 from trainer.story.runtime import PlayError, available_choices
-from trainer.web.auth import current_row
+from trainer.web.auth import current_row, current_user_id
 from trainer.web.i18n import current_language
 
 bp = Blueprint("learner", __name__)
@@ -64,7 +64,7 @@ def passage_html(played: Played, passage_id: str, highlight: int = 0) -> str:
 def _played(attempt_id: int) -> Played:
     session = get_session()
     try:
-        attempt = progress.get_attempt(session, current_row(), attempt_id)
+        attempt = progress.get_attempt(session, current_user_id(), attempt_id)
         return progress.load(session, attempt, _catalogue())
     except NotFound:
         abort(404)

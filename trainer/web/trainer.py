@@ -141,7 +141,7 @@ def _trainers_only() -> BaseResponse | None:
     """Signed in (else to sign-in) and holding the trainer role (else 403)."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    if not current_user.row.has_role("trainer"):
+    if not current_user.has_role("trainer"):
         abort(403)
     return None
 
