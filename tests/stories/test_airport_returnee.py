@@ -7,15 +7,14 @@ and the good path again in the Russian translation.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import trainer.story
-from trainer.story.loader import load_catalogue
-from trainer.story.runtime import note
+from tests.stories.playthrough import CATALOGUE, Step, compile_file, cued_on_path, play
+from trainer.story.model import Story
+from trainer.story.state import State
 
-STORIES = Path(__file__).resolve().parents[2] / "stories"
-ORIGINAL = STORIES / "airport-returnee.md"
-RUSSIAN = STORIES / "airport-returnee.ru.md"
+START = "arrival"
+ORIGINAL = "airport-returnee.md"
+RUSSIAN = "airport-returnee.ru.md"
 
 # What the learner writes in the case notes on arriving in each passage of the good path.
 GOOD_NOTES: dict[str, list[str]] = {
@@ -39,7 +38,7 @@ GOOD_NOTES: dict[str, list[str]] = {
 }
 
 # (choice key, passage it leads to) from the start to the good ending, as a border guard.
-GOOD_PATH: list[tuple[str, str]] = [
+GOOD_PATH: list[Step] = [
     ("arrival:3", "escort-file"),  # read the escort's file (border guards only)
     ("escort-file:1", "office"),  # a private room
     ("office:1", "needs"),  # tea and food first
@@ -80,7 +79,7 @@ GOOD_PATH: list[tuple[str, str]] = [
 ]
 
 # (choice key, passage it leads to) to the harmful ending where her family is called.
-HARMFUL_PATH: list[tuple[str, str]] = [
+HARMFUL_PATH: list[Step] = [
     ("arrival:1", "office"),
     ("office:4", "labels"),  # a label instead of questions
     ("labels:1", "intro"),
@@ -94,56 +93,24 @@ HARMFUL_PATH: list[tuple[str, str]] = [
 ]
 
 
-def catalogue():
-    return load_catalogue(STORIES / "catalogue")
+# GOOD_PATH with the notes taken on arriving in each passage, from GOOD_NOTES.
+GOOD_STEPS: list[Step] = [(key, pid, tuple(GOOD_NOTES.get(pid, ()))) for key, pid in GOOD_PATH]
 
 
-def compiled(path: Path, cat):
-    result = trainer.story.compile_story(path.read_bytes(), cat, str(path))
-    assert result.ok, [str(d) for d in result.diagnostics]
-    return result.story
-
-
-def play(story, role, path, cat, notes=None):
-    """Take the scripted choices, checking each is on offer and lands where expected."""
-    state = trainer.story.start(story, role)
-    assert state.passage == "arrival"
-    for ind in (notes or {}).get(state.passage, []):
-        state = note(state, ind, cat)
-    for key, expected in path:
-        offered = [c.key for c in trainer.story.available_choices(story, state)]
-        assert key in offered, f"{key} not offered in {state.passage}: {offered}"
-        state = trainer.story.choose(story, state, key)
-        assert state.passage == expected
-        for ind in (notes or {}).get(state.passage, []):
-            state = note(state, ind, cat)
-    assert state.finished
-    return state
-
-
-def cued_on_path(story, state) -> dict[str, tuple[str, str]]:
-    """Indicator → (passage, cue text) of its first cue on the path."""
-    found: dict[str, tuple[str, str]] = {}
-    for pid in state.path:
-        for cue in story.passages[pid].cues:
-            for ind in cue.indicators:
-                found.setdefault(ind, (pid, cue.text))
-    return found
+def play_good(story: Story) -> State:
+    """GOOD_PATH as a border guard, taking the notes of GOOD_NOTES."""
+    return play(story, "border-guard", GOOD_STEPS, start=START, start_notes=GOOD_NOTES[START])
 
 
 def test_both_files_compile_cleanly():
-    cat = catalogue()
-    for path in (ORIGINAL, RUSSIAN):
-        result = trainer.story.compile_story(path.read_bytes(), cat, str(path))
-        assert result.ok
-        assert result.count("warning") == 0, [str(d) for d in result.diagnostics]
+    for name in (ORIGINAL, RUSSIAN):
+        compile_file(name, clean=True)
 
 
 def test_good_referral_as_border_guard():
-    cat = catalogue()
-    story = compiled(ORIGINAL, cat)
-    state = play(story, "border-guard", GOOD_PATH, cat, GOOD_NOTES)
-    d = trainer.story.make_debrief(story, state, cat)
+    story = compile_file(ORIGINAL)
+    state = play_good(story)
+    d = trainer.story.make_debrief(story, state, CATALOGUE)
 
     assert d.ending == "end-referral"
     assert d.outcome == "good"
@@ -170,10 +137,9 @@ def test_good_referral_as_border_guard():
 
 
 def test_harmful_ending_without_notes_reports_misses_and_poor_practice():
-    cat = catalogue()
-    story = compiled(ORIGINAL, cat)
-    state = play(story, "police", HARMFUL_PATH, cat)
-    d = trainer.story.make_debrief(story, state, cat)
+    story = compile_file(ORIGINAL)
+    state = play(story, "police", HARMFUL_PATH, start=START)
+    d = trainer.story.make_debrief(story, state, CATALOGUE)
 
     assert d.ending == "end-family"
     assert d.outcome == "harmful"
@@ -209,16 +175,15 @@ def test_harmful_ending_without_notes_reports_misses_and_poor_practice():
 
 
 def test_good_path_in_russian_matches_the_original():
-    cat = catalogue()
-    original = compiled(ORIGINAL, cat)
-    russian = compiled(RUSSIAN, cat)
+    original = compile_file(ORIGINAL)
+    russian = compile_file(RUSSIAN)
     assert russian.meta.language == "ru"
     assert russian.id == original.id
 
-    en_state = play(original, "border-guard", GOOD_PATH, cat, GOOD_NOTES)
-    ru_state = play(russian, "border-guard", GOOD_PATH, cat, GOOD_NOTES)
-    en = trainer.story.make_debrief(original, en_state, cat)
-    ru = trainer.story.make_debrief(russian, ru_state, cat)
+    en_state = play_good(original)
+    ru_state = play_good(russian)
+    en = trainer.story.make_debrief(original, en_state, CATALOGUE)
+    ru = trainer.story.make_debrief(russian, ru_state, CATALOGUE)
 
     assert ru_state.path == en_state.path
     assert ru.ending == en.ending == "end-referral"

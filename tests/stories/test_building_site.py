@@ -8,25 +8,20 @@ and the good path again in the Russian and the Kyrgyz translations.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from trainer.story import (
-    available_choices,
-    choose,
-    compile_story,
-    make_debrief,
-    start,
+from tests.stories.playthrough import (
+    CATALOGUE,
+    STORIES,
+    Step,
+    compile_file,
+    cued_on_path,
+    play,
 )
-from trainer.story.catalogue import Catalogue
-from trainer.story.loader import load_catalogue
-from trainer.story.model import Story
-from trainer.story.runtime import note
-from trainer.story.state import State
+from trainer.story import make_debrief
 
-STORIES = Path(__file__).resolve().parents[2] / "stories"
-ORIGINAL = STORIES / "building-site.md"
-RUSSIAN = STORIES / "building-site.ru.md"
-KYRGYZ = STORIES / "building-site.ky.md"
+START = "arrival"
+ORIGINAL = "building-site.md"
+RUSSIAN = "building-site.ru.md"
+KYRGYZ = "building-site.ky.md"
 
 FALSE_JOB = "deceptive-recruitment.false-job-promise"
 FALSE_WAGES = "deceptive-recruitment.false-wages"
@@ -50,14 +45,12 @@ INJURIES = "presentation.fear-or-injuries"
 
 IDEAL = ("referral.nrm", "referral.shelter", "referral.medical", "referral.legal-aid")
 
-Steps = list[tuple[str, str, tuple[str, ...]]]
-
 # Written into the case notes on arrival, before the first choice.
 START_NOTES = (HAZARDOUS,)  # no rails, no helmets, no harnesses on the fifth floor
 
 # The good interview, played as a labour inspector: (choice key, passage it leads to,
 # indicators the learner writes into the case notes on arriving there).
-GOOD_PATH: Steps = [
+GOOD_PATH: list[Step] = [
     ("arrival:1", "foreman", ()),
     ("foreman:1", "paperwork", (NO_RIGHTS, DEDUCTIONS)),  # labour-inspector branch
     ("paperwork:1", "ledger-photo", (DEBT_BONDAGE,)),  # photograph the notebook
@@ -102,7 +95,7 @@ GOOD_PATH: Steps = [
 
 # Police officer: walks straight at the workers, questions Aibek in front of the foreman,
 # calls him a victim, threatens him over the passport the foreman took, books him.
-OFFENDER_PATH: Steps = [
+OFFENDER_PATH: list[Step] = [
     ("arrival:2", "scaffold", ()),
     ("scaffold:2", "line-up", ()),
     ("line-up:1", "in-front", ()),  # asked in front of Ruslan
@@ -117,7 +110,7 @@ OFFENDER_PATH: Steps = [
 ]
 
 # Labour inspector: lets the foreman interpret, then repeats Aibek's words to him.
-MOVED_PATH: Steps = [
+MOVED_PATH: list[Step] = [
     ("arrival:1", "foreman", ()),
     ("foreman:3", "line-up", ()),
     ("line-up:3", "ruslan-interprets", ()),
@@ -131,79 +124,27 @@ MOVED_PATH: Steps = [
 ]
 
 
-def catalogue() -> Catalogue:
-    return load_catalogue(STORIES / "catalogue")
-
-
-def compiled(path: Path, cat: Catalogue) -> Story:
-    result = compile_story(path.read_bytes(), cat, str(path))
-    assert result.ok, [d.format() for d in result.diagnostics]
-    assert result.story is not None
-    return result.story
-
-
-def cues_in(story: Story, passage: str) -> set[str]:
-    return {i for cue in story.passages[passage].cues for i in cue.indicators}
-
-
-def cued_on_path(story: Story, state: State) -> set[str]:
-    return {i for pid in state.path for i in cues_in(story, pid)}
-
-
-def play(
-    story: Story,
-    role: str,
-    steps: Steps,
-    cat: Catalogue,
-    start_notes: tuple[str, ...] = (),
-) -> State:
-    state = start(story, role)
-    assert state.passage == "arrival"
-    for indicator in start_notes:
-        assert indicator in cues_in(story, "arrival")
-        state = note(state, indicator, cat)
-    for key, passage, notes in steps:
-        keys = [c.key for c in available_choices(story, state)]
-        assert key in keys, f"{key} not offered in {state.passage}: {keys}"
-        state = choose(story, state, key)
-        assert state.passage == passage
-        for indicator in notes:
-            assert indicator in cues_in(story, passage), f"{indicator} is not cued in {passage}"
-            state = note(state, indicator, cat)
-    return state
-
-
 def test_original_compiles_cleanly() -> None:
-    cat = catalogue()
-    result = compile_story(ORIGINAL.read_bytes(), cat, str(ORIGINAL))
-    assert result.ok
-    assert not [d for d in result.diagnostics if d.severity.label != "info"]
-    assert result.story is not None
-    assert result.story.id == "building-site"
+    assert compile_file(ORIGINAL, clean=True).id == "building-site"
 
 
 def test_translations_compile_cleanly() -> None:
-    cat = catalogue()
-    for path, language in ((RUSSIAN, "ru"), (KYRGYZ, "ky")):
-        result = compile_story(path.read_bytes(), cat, str(path))
-        assert result.ok, [d.format() for d in result.diagnostics]
-        assert not [d for d in result.diagnostics if d.severity.label != "info"]
-        assert result.story is not None
-        assert result.story.id == "building-site"
-        assert result.story.meta.language == language
+    for name, language in ((RUSSIAN, "ru"), (KYRGYZ, "ky")):
+        story = compile_file(name, clean=True)
+        assert story.id == "building-site"
+        assert story.meta.language == language
 
 
 def test_good_path_identifies_and_refers() -> None:
-    cat = catalogue()
-    story = compiled(ORIGINAL, cat)
-    state = play(story, "labour-inspector", GOOD_PATH, cat, START_NOTES)
+    story = compile_file(ORIGINAL)
+    state = play(story, "labour-inspector", GOOD_PATH, start=START, start_notes=START_NOTES)
     assert state.finished and state.passage == "end-referral"
     assert state.variables["passport_secured"] is True
     assert state.variables["medical"] is True
     assert state.variables["ruslan_alerted"] is False
     assert state.variables["trust"] == 5
 
-    d = make_debrief(story, state, cat)
+    d = make_debrief(story, state, CATALOGUE)
     assert d.outcome == "good"
     cued = cued_on_path(story, state)
     # Every indicator of the case is in front of the learner on this path.
@@ -238,13 +179,12 @@ def test_good_path_identifies_and_refers() -> None:
 
 
 def test_harmful_path_as_police_reports_missed_indicators_and_broken_practices() -> None:
-    cat = catalogue()
-    story = compiled(ORIGINAL, cat)
-    state = play(story, "police", OFFENDER_PATH, cat)
+    story = compile_file(ORIGINAL)
+    state = play(story, "police", OFFENDER_PATH, start=START)
     assert state.finished and state.passage == "end-offender"
     assert state.notes == ()
 
-    d = make_debrief(story, state, cat)
+    d = make_debrief(story, state, CATALOGUE)
     assert d.outcome == "harmful"
     missed = {r.indicator: r for r in d.by_status("missed")}
     assert set(missed) == {HAZARDOUS, THIRD_PARTY, INJURIES, COACHED} == cued_on_path(story, state)
@@ -287,13 +227,12 @@ def test_harmful_path_as_police_reports_missed_indicators_and_broken_practices()
 
 
 def test_harmful_path_as_inspector_ends_with_the_workers_moved() -> None:
-    cat = catalogue()
-    story = compiled(ORIGINAL, cat)
-    state = play(story, "labour-inspector", MOVED_PATH, cat)
+    story = compile_file(ORIGINAL)
+    state = play(story, "labour-inspector", MOVED_PATH, start=START)
     assert state.finished and state.passage == "end-moved"
     assert state.variables["ruslan_alerted"] is True
 
-    d = make_debrief(story, state, cat)
+    d = make_debrief(story, state, CATALOGUE)
     assert d.outcome == "harmful"
     missed = {r.indicator: r for r in d.by_status("missed")}
     assert set(missed) == cued_on_path(story, state)
@@ -319,23 +258,22 @@ def test_harmful_path_as_inspector_ends_with_the_workers_moved() -> None:
 
 
 def test_translations_play_the_same_good_path() -> None:
-    cat = catalogue()
-    original = compiled(ORIGINAL, cat)
-    en = play(original, "labour-inspector", GOOD_PATH, cat, START_NOTES)
-    d_en = make_debrief(original, en, cat)
+    original = compile_file(ORIGINAL)
+    en = play(original, "labour-inspector", GOOD_PATH, start=START, start_notes=START_NOTES)
+    d_en = make_debrief(original, en, CATALOGUE)
     noticed_en = {r.indicator for r in d_en.by_status("noticed")}
     assert len(noticed_en) == 19
 
-    for path, language in ((RUSSIAN, "ru"), (KYRGYZ, "ky")):
-        translated = compiled(path, cat)
+    for name, language in ((RUSSIAN, "ru"), (KYRGYZ, "ky")):
+        translated = compile_file(name)
         assert translated.id == original.id == "building-site"
         assert translated.meta.language == language
-        tr = play(translated, "labour-inspector", GOOD_PATH, cat, START_NOTES)
+        tr = play(translated, "labour-inspector", GOOD_PATH, start=START, start_notes=START_NOTES)
         assert tr.path == en.path, language
         assert tr.passage == "end-referral"
         assert tr.variables == en.variables
 
-        d = make_debrief(translated, tr, cat)
+        d = make_debrief(translated, tr, CATALOGUE)
         assert d.outcome == "good"
         assert {r.indicator for r in d.by_status("noticed")} == noticed_en, language
         assert d.by_status("missed") == []
@@ -347,9 +285,8 @@ def test_translations_play_the_same_good_path() -> None:
 
 
 def test_kyrgyz_speakers_are_listed_characters() -> None:
-    text = KYRGYZ.read_text(encoding="utf-8")
-    cat = catalogue()
-    story = compiled(KYRGYZ, cat)
+    text = (STORIES / KYRGYZ).read_text(encoding="utf-8")
+    story = compile_file(KYRGYZ)
     speakers = {
         line.split(":**", 1)[0].removeprefix("**")
         for line in text.splitlines()

@@ -7,24 +7,12 @@ of her mother-in-law, and the good path again in the Russian translation.
 
 from __future__ import annotations
 
-from pathlib import Path
+from tests.stories.playthrough import CATALOGUE, Step, compile_file, cued_on_path, play
+from trainer.story import make_debrief
 
-from trainer.story import (
-    available_choices,
-    choose,
-    compile_story,
-    make_debrief,
-    start,
-)
-from trainer.story.catalogue import Catalogue
-from trainer.story.loader import load_catalogue
-from trainer.story.model import Story
-from trainer.story.runtime import note
-from trainer.story.state import State
-
-STORIES = Path(__file__).resolve().parents[2] / "stories"
-ORIGINAL = STORIES / "household.md"
-RUSSIAN = STORIES / "household.ru.md"
+START = "briefing"
+ORIGINAL = "household.md"
+RUSSIAN = "household.ru.md"
 
 ABDUCTION = "coercive-recruitment.abduction-or-sale"
 BRIDE_KIDNAPPING = "context-kg.bride-kidnapping"
@@ -53,7 +41,7 @@ IDEAL = (
 
 # The good interview, played as a social worker: (choice key, passage it leads to,
 # indicators the learner writes into the case notes on arriving there).
-GOOD_PATH: list[tuple[str, str, tuple[str, ...]]] = [
+GOOD_PATH: list[Step] = [
     ("briefing:1", "cholpon", (INJURIES,)),  # plan the visit with the nurse
     ("cholpon:1", "planned", (THIRD_PARTY,)),  # agree the blood-pressure pretext
     ("planned:1", "kitchen", (NO_PRIVATE_SPACE,)),
@@ -88,53 +76,18 @@ GOOD_PATH: list[tuple[str, str, tuple[str, ...]]] = [
 ]
 
 
-def catalogue() -> Catalogue:
-    return load_catalogue(STORIES / "catalogue")
-
-
-def compiled(path: Path, cat: Catalogue) -> Story:
-    result = compile_story(path.read_bytes(), cat, str(path))
-    assert result.ok, [d.format() for d in result.diagnostics]
-    assert result.story is not None
-    return result.story
-
-
-def cued_on_path(story: Story, state: State) -> set[str]:
-    return {i for pid in state.path for cue in story.passages[pid].cues for i in cue.indicators}
-
-
-def play(
-    story: Story, role: str, steps: list[tuple[str, str, tuple[str, ...]]], cat: Catalogue
-) -> State:
-    state = start(story, role)
-    for key, passage, notes in steps:
-        keys = [c.key for c in available_choices(story, state)]
-        assert key in keys, f"{key} not offered in {state.passage}: {keys}"
-        state = choose(story, state, key)
-        assert state.passage == passage
-        cued_here = {i for cue in story.passages[passage].cues for i in cue.indicators}
-        for indicator in notes:
-            assert indicator in cued_here, f"{indicator} is not cued in {passage}"
-            state = note(state, indicator, cat)
-    return state
-
-
 def test_both_files_compile_cleanly() -> None:
-    cat = catalogue()
-    for path in (ORIGINAL, RUSSIAN):
-        result = compile_story(path.read_bytes(), cat, str(path))
-        assert result.ok
-        assert not [d for d in result.diagnostics if d.severity.label != "info"]
+    for name in (ORIGINAL, RUSSIAN):
+        compile_file(name, clean=True)
 
 
 def test_good_path_identifies_and_refers() -> None:
-    cat = catalogue()
-    story = compiled(ORIGINAL, cat)
-    state = play(story, "social-worker", GOOD_PATH, cat)
+    story = compile_file(ORIGINAL)
+    state = play(story, "social-worker", GOOD_PATH, start=START)
     assert state.finished and state.passage == "end-referral"
     assert state.variables["passport"] is True and state.variables["medical"] is True
 
-    d = make_debrief(story, state, cat)
+    d = make_debrief(story, state, CATALOGUE)
     assert d.outcome == "good"
     cued = cued_on_path(story, state)
     assert len(cued) == 15
@@ -167,8 +120,7 @@ def test_good_path_identifies_and_refers() -> None:
 
 
 def test_harmful_path_reports_missed_indicators_and_broken_practices() -> None:
-    cat = catalogue()
-    story = compiled(ORIGINAL, cat)
+    story = compile_file(ORIGINAL)
     state = play(
         story,
         "prosecutor",
@@ -177,11 +129,11 @@ def test_harmful_path_reports_missed_indicators_and_broken_practices() -> None:
             ("gate:4", "in-front", ()),  # announce the report and ask her in the yard
             ("in-front:1", "end-punished", ()),  # and leave her there
         ],
-        cat,
+        start=START,
     )
     assert state.finished
 
-    d = make_debrief(story, state, cat)
+    d = make_debrief(story, state, CATALOGUE)
     assert d.outcome == "harmful"
     missed = {r.indicator: r for r in d.by_status("missed")}
     assert set(missed) == {INJURIES, THIRD_PARTY, COACHED} == cued_on_path(story, state)
@@ -214,19 +166,18 @@ def test_harmful_path_reports_missed_indicators_and_broken_practices() -> None:
 
 
 def test_russian_translation_plays_the_same_good_path() -> None:
-    cat = catalogue()
-    original = compiled(ORIGINAL, cat)
-    russian = compiled(RUSSIAN, cat)
+    original = compile_file(ORIGINAL)
+    russian = compile_file(RUSSIAN)
     assert russian.id == original.id == "household"
     assert russian.meta.language == "ru"
 
-    en = play(original, "social-worker", GOOD_PATH, cat)
-    ru = play(russian, "social-worker", GOOD_PATH, cat)
+    en = play(original, "social-worker", GOOD_PATH, start=START)
+    ru = play(russian, "social-worker", GOOD_PATH, start=START)
     assert ru.path == en.path
     assert ru.passage == "end-referral"
 
-    d_en = make_debrief(original, en, cat)
-    d_ru = make_debrief(russian, ru, cat)
+    d_en = make_debrief(original, en, CATALOGUE)
+    d_ru = make_debrief(russian, ru, CATALOGUE)
     assert d_ru.outcome == "good"
     assert {r.indicator for r in d_ru.by_status("noticed")} == {
         r.indicator for r in d_en.by_status("noticed")

@@ -8,24 +8,12 @@ threatened and booked; and the good path again in the Russian translation.
 
 from __future__ import annotations
 
-from pathlib import Path
+from tests.stories.playthrough import CATALOGUE, Step, compile_file, cued_on_path, play
+from trainer.story import available_choices, choose, make_debrief, start
 
-from trainer.story import (
-    available_choices,
-    choose,
-    compile_story,
-    make_debrief,
-    start,
-)
-from trainer.story.catalogue import Catalogue
-from trainer.story.loader import load_catalogue
-from trainer.story.model import Story
-from trainer.story.runtime import note
-from trainer.story.state import State
-
-STORIES = Path(__file__).resolve().parents[2] / "stories"
-ORIGINAL = STORIES / "sauna.md"
-RUSSIAN = STORIES / "sauna.ru.md"
+START = "arrival"
+ORIGINAL = "sauna.md"
+RUSSIAN = "sauna.ru.md"
 
 FALSE_JOB = "deceptive-recruitment.false-job-promise"
 MARRIAGE = "deceptive-recruitment.marriage-promise"
@@ -78,8 +66,8 @@ IDEAL = (
 )
 
 # The good interview, played as a police officer: (choice key, passage it leads to,
-# indicators the learner writes into the case notes on arriving there).
-GOOD_PATH: list[tuple[str, str, tuple[str, ...]]] = [
+# indicators the learner writes into the case notes on arriving there: exactly those cued).
+GOOD_PATH: list[Step] = [
     ("arrival:1", "marat", ()),  # ask the district officer first
     ("marat:2", "reception", (INTIMIDATED, THIRD_PARTY, CHILD_SEX)),  # you lead, tip unmentioned
     ("reception:2", "staff-list", (DOCUMENTS,)),  # police only: the ID card in the safe
@@ -120,7 +108,7 @@ GOOD_PATH: list[tuple[str, str, tuple[str, ...]]] = [
 ]
 
 # The harmful interview, played as a police officer, with no case notes at all.
-HARMFUL_PATH: list[tuple[str, str]] = [
+HARMFUL_PATH: list[Step] = [
     ("arrival:2", "reception"),
     ("reception:1", "in-front"),  # asks her age in front of the administrator
     ("in-front:2", "separate"),
@@ -152,46 +140,9 @@ HARMFUL_POOR = {
 }
 
 
-def _catalogue() -> Catalogue:
-    return load_catalogue(STORIES / "catalogue")
-
-
-def _compile(path: Path, catalogue: Catalogue) -> Story:
-    compiled = compile_story(path.read_bytes(), catalogue, str(path))
-    assert compiled.ok, [str(d) for d in compiled.diagnostics]
-    assert compiled.count("error") == 0
-    assert compiled.count("warning") == 0
-    assert compiled.story is not None
-    return compiled.story
-
-
-def _cued(story: Story, passage_id: str) -> set[str]:
-    return {ind for cue in story.passages[passage_id].cues for ind in cue.indicators}
-
-
-def _play_good(story: Story, catalogue: Catalogue) -> tuple[State, set[str]]:
-    """Play GOOD_PATH, taking notes of everything cued; return the state and all cues seen."""
-    state = start(story, "police")
-    assert state.passage == "arrival"
-    seen = _cued(story, state.passage)
-    for key, target, notes in GOOD_PATH:
-        offered = {c.key for c in available_choices(story, state)}
-        assert key in offered, f"{key} not offered in {state.passage}: {sorted(offered)}"
-        state = choose(story, state, key)
-        assert state.passage == target, f"{key} led to {state.passage}, expected {target}"
-        cued_here = _cued(story, target)
-        assert set(notes) == cued_here, f"notes at {target} should match its cues"
-        seen |= cued_here
-        for indicator in notes:
-            state = note(state, indicator, catalogue)
-    assert state.finished
-    return state, seen
-
-
 def test_story_and_translation_compile_cleanly() -> None:
-    catalogue = _catalogue()
-    story = _compile(ORIGINAL, catalogue)
-    russian = _compile(RUSSIAN, catalogue)
+    story = compile_file(ORIGINAL, clean=True)
+    russian = compile_file(RUSSIAN, clean=True)
     assert story.meta.victim == "child"
     assert set(story.meta.roles) == {"police", "social-worker"}
     assert set(story.meta.indicators) == ALL_INDICATORS
@@ -204,8 +155,7 @@ def test_story_and_translation_compile_cleanly() -> None:
 
 
 def test_role_branches_at_reception() -> None:
-    catalogue = _catalogue()
-    story = _compile(ORIGINAL, catalogue)
+    story = compile_file(ORIGINAL, clean=True)
     police = choose(story, start(story, "police"), "arrival:2")
     social = choose(story, start(story, "social-worker"), "arrival:2")
     police_targets = {c.target for c in available_choices(story, police)}
@@ -215,12 +165,12 @@ def test_role_branches_at_reception() -> None:
 
 
 def test_good_path_identifies_a_child_and_refers_her() -> None:
-    catalogue = _catalogue()
-    story = _compile(ORIGINAL, catalogue)
-    state, seen = _play_good(story, catalogue)
+    story = compile_file(ORIGINAL, clean=True)
+    state = play(story, "police", GOOD_PATH, start=START, exact_notes=True)
+    seen = cued_on_path(story, state)
 
     assert seen == ALL_INDICATORS  # every indicator of the case is cued on this path
-    d = make_debrief(story, state, catalogue)
+    d = make_debrief(story, state, CATALOGUE)
     assert d.ending == "end-referral"
     assert d.outcome == "good"
     assert {r.indicator for r in d.by_status("noticed")} == seen
@@ -243,15 +193,10 @@ def test_good_path_identifies_a_child_and_refers_her() -> None:
 
 
 def test_harmful_path_reports_missed_signs_and_broken_practices() -> None:
-    catalogue = _catalogue()
-    story = _compile(ORIGINAL, catalogue)
-    state = start(story, "police")
-    for key, target in HARMFUL_PATH:
-        state = choose(story, state, key)
-        assert state.passage == target
-    assert state.finished
+    story = compile_file(ORIGINAL, clean=True)
+    state = play(story, "police", HARMFUL_PATH, start=START)
 
-    d = make_debrief(story, state, catalogue)
+    d = make_debrief(story, state, CATALOGUE)
     assert d.ending == "end-booked"
     assert d.outcome == "harmful"
     assert d.referrals_made == ()
@@ -274,15 +219,15 @@ def test_harmful_path_reports_missed_signs_and_broken_practices() -> None:
 
 
 def test_russian_good_path_reaches_the_same_ending() -> None:
-    catalogue = _catalogue()
-    story = _compile(ORIGINAL, catalogue)
-    russian = _compile(RUSSIAN, catalogue)
-    state_en, _seen = _play_good(story, catalogue)
-    state_ru, seen_ru = _play_good(russian, catalogue)
+    story = compile_file(ORIGINAL, clean=True)
+    russian = compile_file(RUSSIAN, clean=True)
+    state_en = play(story, "police", GOOD_PATH, start=START, exact_notes=True)
+    state_ru = play(russian, "police", GOOD_PATH, start=START, exact_notes=True)
+    seen_ru = cued_on_path(russian, state_ru)
 
     assert state_ru.path == state_en.path
-    d_en = make_debrief(story, state_en, catalogue)
-    d_ru = make_debrief(russian, state_ru, catalogue)
+    d_en = make_debrief(story, state_en, CATALOGUE)
+    d_ru = make_debrief(russian, state_ru, CATALOGUE)
     assert d_ru.ending == "end-referral"
     assert d_ru.outcome == "good"
     noticed_ru = {r.indicator for r in d_ru.by_status("noticed")}
