@@ -55,6 +55,18 @@
   document.querySelectorAll(".js-print").forEach(function (b) {
     b.addEventListener("click", function () { window.print(); });
   });
+
+  // A printed debrief shows every section, folded or not; folding is restored afterwards.
+  var folded = [];
+  window.addEventListener("beforeprint", function () {
+    folded = Array.prototype.filter.call(document.querySelectorAll("details.group"),
+      function (d) { return !d.open; });
+    folded.forEach(function (d) { d.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    folded.forEach(function (d) { d.open = false; });
+    folded = [];
+  });
 })();
 
 // Author pages: reload when the story file changes (live reload while writing).

@@ -75,6 +75,40 @@ def test_play_to_debrief_with_missed_indicator(page: Page, live_server: str):
     missed.get_by_role("link").click()
     highlight = page.locator(".cue-highlight")
     expect(highlight).to_have_text("I keep everyone’s papers in my safe.")
+    # back to the debrief, at the indicator the learner came from
+    page.get_by_role("link", name="Back to the debrief").click()
+    expect(page).to_have_url(re.compile(r"/debrief#i-coercion-destination\.document-retention$"))
+    expect(missed).to_be_in_viewport()
+
+
+def test_real_module_debrief_folds_long_lists_and_prints_them(page: Page, live_server: str):
+    register(page, live_server)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{live_server}/modules/building-site")
+    page.get_by_role("button", name="Start a new attempt").click()
+    for _ in range(60):  # the hasty path: always the last choice
+        if "/debrief" in page.url:
+            break
+        page.locator("button.choice").last.click()
+    expect(page.get_by_role("heading", name="Debrief")).to_be_visible()
+    folded = page.locator("#ind-not-uncovered")
+    expect(folded).not_to_have_attribute("open", "")
+    hidden_item = folded.locator("li.indicator").first
+    expect(hidden_item).to_be_hidden()
+    assert serious_violations(page) == []
+    shot(page, "debrief-folded-360")
+    # the summary at the top jumps to a list; opening the fold shows its items
+    page.locator("nav.jump").get_by_role("link", name=re.compile("Not uncovered")).click()
+    expect(page).to_have_url(re.compile("#ind-not-uncovered$"))
+    folded.locator("summary").click()
+    expect(hidden_item).to_be_visible()
+    folded.locator("summary").click()
+    expect(hidden_item).to_be_hidden()
+    # printed, every list is shown and the learner and date head the page
+    page.emulate_media(media="print")
+    expect(hidden_item).to_be_visible()
+    expect(page.locator(".print-only")).to_contain_text("Learner: learner1")
+    expect(page.locator("nav.jump")).to_be_hidden()
 
 
 def test_resume_after_signing_out_and_in(page: Page, live_server: str):

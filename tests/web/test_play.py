@@ -162,8 +162,28 @@ def test_save_notes_button_without_javascript(app, client, auth, player):
         attempt, "", notes=["exploitative-conditions.excessive-hours"], **{"save-notes": "1"}
     )
     assert response.status_code == 302
-    assert "Your case notes are saved." in client.get(response.headers["Location"]).text
+    assert response.headers["Location"].endswith("saved=1#notes")
+    page = client.get(response.headers["Location"]).text
+    # The confirmation is inside the notes panel (where the page scrolls to), not at the top.
+    status = re.search(r'<p id="notes-status"[^>]*>([^<]*)</p>', page)
+    assert status and status.group(1) == "Your case notes are saved."
     assert steps_of(app, attempt) == []
+    # A plain visit shows no confirmation.
+    plain = client.get(f"/attempts/{attempt}").text
+    assert re.search(r'<p id="notes-status"[^>]*></p>', plain)
+
+
+def test_play_page_links_between_choices_and_notes(client, auth, player):
+    """On a phone the notes sit below the choices: links jump both ways and count the ticks."""
+    auth.register()
+    attempt = player.start()
+    page = player.page(attempt).text
+    assert '<a href="#notes">Case notes</a>' in page
+    assert 'id="choices"' in page and 'href="#choices"' in page
+    player.choose(
+        attempt, "", notes=["exploitative-conditions.excessive-hours"], **{"save-notes": "1"}
+    )
+    assert '<a href="#notes">Case notes (1 ticked)</a>' in player.page(attempt).text
 
 
 def play_to_missed_ending(player, attempt):
@@ -186,8 +206,44 @@ def test_debrief_lists_missed_indicator_with_link(client, auth, player):
     assert "I keep everyone&#39;s papers in my safe." in passage or "papers in my safe" in passage
     assert "Broken" in page and "In front of the supervisor she cannot speak freely." in page
     assert "not passed" in page
+    # the title of the passage is the link text, with no quotation marks pasted around it
+    assert re.search(r"In <a href=\"[^\"]+\">Arrival</a>: <q>", page)
+    # "Back to the debrief" returns to the indicator that linked to the passage
+    assert "back=coercion-destination.document-retention" in link.group(1)
+    assert (
+        f'href="/attempts/{attempt}/debrief#i-coercion-destination.document-retention"' in passage
+    )
+    assert 'id="i-coercion-destination.document-retention"' in page
     # a finished attempt shows the debrief, never the play page
     assert client.get(f"/attempts/{attempt}").status_code == 302
+
+
+def test_debrief_summary_links_folding_and_print_header(client, auth, player):
+    auth.register("printer", "password-1")
+    attempt = player.start()
+    play_to_missed_ending(player, attempt)
+    page = client.get(f"/attempts/{attempt}/debrief").text
+    nav = re.search(r'<nav class="jump no-print"[^>]*>(.*?)</nav>', page, re.S)
+    assert nav, page
+    # every count in the summary links to a part of the page that exists
+    for target in re.findall(r'href="#([^"]+)"', nav.group(1)):
+        assert f'id="{target}"' in page, target
+    assert 'href="#ind-missed"' in nav.group(1) and "Missed: 1" in nav.group(1)
+    assert "Interview practice: 0 followed, 1 broken" in nav.group(1)
+    # the missed list is open; the print-only line names the learner, module and date
+    assert re.search(r'<details class="group" id="ind-missed" open>', page)
+    header = re.search(r'<p class="print-only">(.*?)</p>', page, re.S)
+    assert header and "Learner: printer" in header.group(1)
+    assert re.search(r"Finished \d{4}-\d\d-\d\d \d\d:\d\d UTC", header.group(1))
+
+
+def test_back_link_ignores_a_tampered_anchor(client, auth, player):
+    auth.register()
+    attempt = player.start()
+    play_to_missed_ending(player, attempt)
+    url = f"/attempts/{attempt}/passages/arrival?cue=1&back=%22%3E%3Cscript%3E"
+    passage = client.get(url).text
+    assert f'href="/attempts/{attempt}/debrief"' in passage and "<script>" not in passage
 
 
 def test_passage_view_only_for_passages_on_the_path(client, auth, player):

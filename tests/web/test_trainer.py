@@ -603,7 +603,7 @@ def test_transcript_shows_steps_feedback_notes_and_debrief(world: World):
     page = world.t2.get(f"/trainer/cohorts/{world.cohort_b}/attempts/{world.attempt_b}").text
     assert "Transcript" in page and "Chynara" in page
     assert "Step 1" in page and "Step 5" in page
-    assert "«Ask to speak with Dilnoza alone»" in page
+    assert "<q>Ask to speak with Dilnoza alone</q>" in page
     assert "Followed: " in page  # practice=good:separate-from-companion
     assert "+ Boss holds passport or ID" in page  # notes taken at step 1
     assert "Debrief as the learner saw it" in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from flask import (
@@ -29,6 +30,7 @@ from trainer.web.auth import current_row, current_user_id
 from trainer.web.i18n import current_language
 
 bp = Blueprint("learner", __name__)
+_ANCHOR = re.compile(r"[a-z0-9][a-z0-9._-]{0,119}")
 
 
 @bp.before_request
@@ -141,8 +143,9 @@ def play(attempt_id: int) -> str | Response:
         prose=passage_html(played, passage.id),
         choices=available_choices(played.story, played.state),
         catalogue=catalogue,
-        notes_panel=_notes_panel(catalogue, current_language(), played.state.notes),
+        note_groups=_note_groups_html(catalogue, current_language(), played.state.notes),
         chosen=_last_choice_label(played) if request.args.get("chose") else "",
+        notes_saved=bool(request.args.get("saved")),
     )
 
 
@@ -157,11 +160,11 @@ def _last_choice_label(played: Played) -> str:
 _PANELS: dict[tuple[Catalogue, str, tuple[str, ...]], str] = {}
 
 
-def _notes_panel(catalogue: Catalogue, language: str, notes: tuple[str, ...]) -> str:
-    """The case-notes panel's HTML, kept per catalogue, language and ticked notes.
+def _note_groups_html(catalogue: Catalogue, language: str, notes: tuple[str, ...]) -> str:
+    """The case-notes checkboxes' HTML, kept per catalogue, language and ticked notes.
 
-    The panel lists every indicator of the catalogue (about 60) and is the largest part
-    of a passage page; it only changes when the notes do, so a step reuses it.
+    The groups list every indicator of the catalogue (about 60) and are the largest part
+    of a passage page; they only change when the notes do, so a step reuses them.
     """
     key = (catalogue, language, notes)  # the catalogue is hashed by identity
     panel = _PANELS.get(key)
@@ -201,8 +204,11 @@ def choose(attempt_id: int) -> Response:
     try:
         if request.form.get("save-notes"):
             progress.save_notes(get_session(), played, seen, _notes_field() or [], _catalogue())
-            flash(_("Your case notes are saved."), "status")
-            return redirect(url_for("learner.play", attempt_id=attempt_id, _anchor="notes"))
+            # The confirmation is shown inside the notes panel (``saved=1``), where the
+            # page scrolls to, not in the message area at the top, out of view on a phone.
+            return redirect(
+                url_for("learner.play", attempt_id=attempt_id, saved=1, _anchor="notes")
+            )
         key = request.form.get("choice", "")
         state = progress.record_choice(
             get_session(), played, seen, key, _notes_field(), _catalogue()
@@ -274,8 +280,11 @@ def passage(attempt_id: int, passage_id: str) -> str:
         abort(404)
     cue = request.args.get("cue", "0")
     highlight = int(cue) if cue.isdigit() else 0
+    # "Back to the debrief" returns to the item that linked here (an indicator id).
+    back = request.args.get("back", "")
     return render_template(
         "learner/passage.html",
+        back=f"i-{back}" if _ANCHOR.fullmatch(back) else None,
         played=played,
         passage=played.story.passages[passage_id],
         prose=passage_html(played, passage_id, highlight),
