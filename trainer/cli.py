@@ -1,4 +1,4 @@
-"""The ``trainer`` command: check, analyse, draw and play stories; run the web app.
+"""The ``trainer`` command: check, analyse, draw, play and stamp stories; run the web app.
 
 Story commands use only the pure core, so authors can run them without a database.
 """
@@ -191,6 +191,35 @@ def play(story: Path, role: str | None) -> None:
         catalogue_folder(_stories_root([story])), loaded.meta.language
     )
     play_story(loaded, language_catalogue or catalogue, role)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def stamp(files: tuple[Path, ...]) -> None:
+    """Record in translations which version of the original they render (translates:).
+
+    Run it after reviewing a translation against its original; every other byte of the
+    file stays as it is.
+    """
+    from trainer.story.loader import stamp_file
+    from trainer.story.translations import StampError
+
+    failed = False
+    for path in files:
+        try:
+            stamped = stamp_file(path)
+        except StampError as exc:
+            click.echo(_("{path}: error: {reason}").format(path=path, reason=exc), err=True)
+            failed = True
+            continue
+        if not stamped.before:
+            done = _("added translates: {new}")
+        elif stamped.before != stamped.after:
+            done = _("translates changed from {old} to {new}")
+        else:
+            done = _("already up to date (translates: {new})")
+        click.echo(f"{path}: " + done.format(old=stamped.before, new=stamped.after))
+    sys.exit(1 if failed else 0)
 
 
 @main.command("new")

@@ -101,7 +101,8 @@ def test_trainer_runs_a_cohort(browser: Browser, page: Page, live_server: str, t
     cell.get_by_role("link").click()
     expect(trainer.get_by_role("heading", name="Transcript: A new interview")).to_be_visible()
     expect(trainer.locator("ol.transcript > li")).to_have_count(4)  # 3 steps and the ending
-    expect(trainer.locator("ol.transcript")).to_contain_text("Chose: Ask to speak with Dilnoza alone")
+    transcript = trainer.locator("ol.transcript")
+    expect(transcript).to_contain_text("Chose: Ask to speak with Dilnoza alone")
     expect(trainer.locator("ol.transcript")).to_contain_text("+ Boss holds passport or ID")
     expect(trainer.get_by_role("heading", name="Debrief as the learner saw it")).to_be_visible()
     expect(trainer.locator("section.debrief")).to_contain_text(f"Score: {score} / 100")

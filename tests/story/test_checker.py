@@ -169,6 +169,16 @@ class Case:
         return line, column
 
 
+def in_folder(code: str, severity: Severity, files: dict[str, Build], line: int | str) -> Case:
+    """A check of a folder whose diagnostic is about its last file, at column 1."""
+    return Case(code, severity, files=files, target=list(files)[-1], line=line, column=1)
+
+
+def stamped(translates: str) -> dict[str, Build]:
+    """An original and a translation of it that records ``translates``."""
+    return {"case.md": original(), "case.ru.md": translation(translates=translates)}
+
+
 UNREADABLE = "broken.md"
 
 CASES = [
@@ -236,6 +246,9 @@ CASES = [
     Case("F007", WARNING, base(colour="red"), "colour:", 1),
     Case("F008", ERROR, base(roles=["astronaut"]), "roles:", 1),
     Case("F011", ERROR, base(start="nowhere"), "start:", 1),
+    Case("F012", ERROR, base(translates="3F290FEE99BA"), "translates:", 1),  # upper case
+    Case("F012", ERROR, base(translates="3f290fee"), "translates:", 1),  # too short
+    Case("F012", ERROR, base(translates=["3f290fee99ba"]), "translates:", 1),
     # --- indicators and cues -----------------------------------------------------------
     Case("I001", ERROR, edit("Hello.", "Well. [Hello]{indicator=made-up}"), "[Hello]", "[Hello]"),
     Case(
@@ -383,6 +396,9 @@ CASES = [
         line=1,
         column=1,
     ),
+    in_folder("T009", WARNING, {"case.md": original(translates="3f290fee99ba")}, "translates:"),
+    in_folder("T010", WARNING, stamped("000000000000"), "translates:"),  # not case.md's hash
+    in_folder("T011", INFO, {"case.md": original(), "case.ru.md": translation()}, 1),
     # --- expressions -------------------------------------------------------------------
     Case(
         "X001",

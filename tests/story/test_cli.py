@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import typing as t
@@ -172,3 +173,68 @@ def test_check_outside_a_checkout_uses_the_shipped_catalogues(tmp_path, monkeypa
     result = runner.invoke(main, ["check", "far-away.md"])
     assert result.exit_code == 0, result.output
     assert "0 error(s), 0 warning(s)" in result.output
+
+
+def test_stamp_records_the_original_version_and_check_follows_it(
+    stories: Path, make_story: MakeStory
+):
+    original = make_story(CLEAN)
+    (stories / "case.md").write_text(original, encoding="utf-8")
+    path = stories / "case.ru.md"
+    russian = make_story(CLEAN.replace("Finish", "Закончить"), language="ru").replace("\n", "\r\n")
+    path.write_bytes(russian.encode("utf-8"))
+    assert "info T011" in run("check", str(stories)).output
+
+    first = hashlib.sha256(original.encode("utf-8")).hexdigest()[:12]
+    result = run("stamp", "stories/case.ru.md")
+    assert result.exit_code == 0, result.output
+    assert result.output == f"stories/case.ru.md: added translates: {first}\n"
+    line = f"translates: {first}\r\n".encode()
+    assert path.read_bytes().replace(line, b"", 1) == russian.encode("utf-8")  # CRLF kept
+    checked = run("check", str(stories))
+    assert checked.exit_code == 0 and " T01" not in checked.output
+    assert "0 error(s), 0 warning(s)" in checked.output
+
+    edited = original.replace("[Finish]", "[Finish the interview]")
+    (stories / "case.md").write_text(edited, encoding="utf-8")
+    second = hashlib.sha256(edited.encode("utf-8")).hexdigest()[:12]
+    stale = run("check", str(stories))
+    assert stale.exit_code == 0 and "0 error(s), 1 warning(s)" in stale.output
+    assert "warning T010: The original changed since this translation was made " in stale.output
+    assert f"(translates: {first}, original is now {second})" in stale.output
+
+    result = run("stamp", "stories/case.ru.md")
+    assert result.output == f"stories/case.ru.md: translates changed from {first} to {second}\n"
+    assert path.read_bytes() == russian.encode("utf-8").replace(
+        b"---\r\n\r\n", f"translates: {second}\r\n---\r\n\r\n".encode(), 1
+    )
+    before = path.stat().st_mtime_ns
+    again = run("stamp", "stories/case.ru.md")
+    assert again.exit_code == 0
+    assert again.output == f"stories/case.ru.md: already up to date (translates: {second})\n"
+    assert path.stat().st_mtime_ns == before  # nothing to change: the file is not written
+
+
+def test_stamp_refuses_what_is_not_a_translation_without_a_traceback(
+    stories: Path, make_story: MakeStory
+):
+    (stories / "case.md").write_text(make_story(CLEAN), encoding="utf-8")
+    (stories / "orphan.ru.md").write_text(make_story(CLEAN, language="ru"), encoding="utf-8")
+    (stories / "case.ky.md").write_text(make_story(CLEAN, language="ky"), encoding="utf-8")
+    result = run(
+        "stamp",
+        "stories/case.md",
+        "stories/orphan.ru.md",
+        "stories/gone.ru.md",
+        "stories/case.ky.md",
+    )
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)
+    assert "stories/case.md: error: case.md is not a translation" in result.stderr
+    assert (
+        "stories/orphan.ru.md: error: Translation without an original: orphan.md" in result.stderr
+    )
+    assert "stories/gone.ru.md: error: Cannot read gone.ru.md" in result.stderr
+    assert result.stdout.startswith("stories/case.ky.md: added translates: ")  # the others go on
+    assert "translates:" not in (stories / "orphan.ru.md").read_text(encoding="utf-8")
+    assert run("stamp").exit_code == 2  # no file: a usage error

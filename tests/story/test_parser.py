@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import typing as t
+
+import pytest
 
 from trainer.story.expr import Binary, Literal, Var
 from trainer.story.model import PracticeRef
@@ -80,6 +83,50 @@ def test_front_matter_defaults(make_story: MakeStory):
     meta = parse(make_story("## A {#a}\n\n- [x](#a)")).story.meta
     assert meta.victim == "adult" and meta.pass_mark == 70
     assert meta.characters == () and meta.variables == {} and meta.start == ""
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "3f290fee99ba",
+        '"3f290fee99ba"',
+        "3f290fee99ba  # reviewed in May",
+        "123456789012",  # YAML would read a number
+        "012345670123",  # ... an octal number
+        "0b0101010101",  # ... a binary number
+    ],
+)
+def test_translates_is_read_as_written(make_story: MakeStory, written: str):
+    text = make_story("## A {#a}\n\n- [x](#a)").replace(
+        "---\n\n", f"translates: {written}\n---\n\n"
+    )
+    result = parse(text)
+    assert result.diagnostics == []
+    expected = written.split()[0].strip('"')
+    assert result.story.meta.translates == expected
+    assert (
+        result.story.meta.field_lines["translates"]
+        == text.split("\n").index(f"translates: {written}") + 1
+    )
+
+
+def test_translates_defaults_to_nothing(make_story: MakeStory):
+    meta = parse(make_story("## A {#a}\n\n- [x](#a)")).story.meta
+    assert meta.translates == "" and "translates" not in meta.field_lines
+
+
+@pytest.mark.parametrize(
+    "value", ["3F290FEE99BA", "3f290fee99b", "3f290fee99bab", "3f290fee99bg", "", 12, True, []]
+)
+def test_a_malformed_translates_is_f012(make_story: MakeStory, value: t.Any):
+    text = make_story("## A {#a}\n\n- [x](#a)", translates=value)
+    result = parse_story(text, "s.ru.md")
+    assert [(d.code, d.line, d.column) for d in result.diagnostics] == [
+        ("F012", text.split("\n").index(f"translates: {json.dumps(value)}") + 1, 1)
+    ]
+    assert result.diagnostics[0].file == "s.ru.md"
+    assert "trainer stamp" in result.diagnostics[0].message
+    assert result.story is not None and result.story.meta.translates == ""
 
 
 def test_a_space_separated_string_is_a_list(make_story: MakeStory):

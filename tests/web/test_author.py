@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
 import re
 
 import pytest
@@ -10,6 +12,7 @@ import pytest
 from tests.web.conftest import csrf_token
 from trainer.db import get_session
 from trainer.services.accounts import create_user
+from trainer.story.loader import stamp_file
 
 
 @pytest.fixture
@@ -197,3 +200,69 @@ def test_translations_page_lists_missing_languages(author):
     page = author.get("/author/translations/mini").text
     assert "No translation yet: create mini.ru.md" in page
     assert "mini.ky.md" in page
+
+
+def test_translations_page_says_whether_each_translation_is_up_to_date(author, stories_dir):
+    """Three states from ``translates:`` against the original's hash, never file times."""
+    original = stories_dir / "mini.md"
+    russian = stories_dir / "mini.ru.md"
+    kyrgyz = stories_dir / "mini.ky.md"
+    text = original.read_text(encoding="utf-8")
+    version = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    russian.write_text(text.replace("language: en", "language: ru"), encoding="utf-8")
+    kyrgyz.write_text(text.replace("language: en", "language: ky"), encoding="utf-8")
+
+    def freshness(page: str, name: str) -> str:
+        section = page.split(f'<span class="hint">{name}</span>', 1)[1].split("</section>")[0]
+        return " ".join(section.split())
+
+    page = author.get("/author/translations/mini").text
+    assert f"Version: {version}; a translation that renders this version" in page
+    for name in ("mini.ru.md", "mini.ky.md"):
+        assert (
+            f"Not tracked: add translates: {version} to the front matter, or run trainer "
+            f"stamp {name}." in freshness(page, name)
+        )
+        assert "Same passages, choices and cues as the original." in freshness(page, name)
+
+    stamp_file(russian)
+    stamp_file(kyrgyz)
+    # The translations are older on disk than the original: that must not matter.
+    os.utime(russian, (1, 1))
+    os.utime(original, None)
+    page = author.get("/author/translations/mini").text
+    assert f"Up to date with the original (translates: {version})." in freshness(page, "mini.ru.md")
+    assert "The original changed" not in page and "Not tracked" not in page
+
+    edited = text.replace("A new interview", "An edited interview")
+    original.write_text(edited, encoding="utf-8")
+    now = hashlib.sha256(edited.encode("utf-8")).hexdigest()[:12]
+    os.utime(russian, None)  # ... and neither does a translation saved after the original
+    page = author.get("/author/translations/mini").text
+    for name in ("mini.ru.md", "mini.ky.md"):
+        assert (
+            f"The original changed since this translation (translates: {version}, the original "
+            f"is now {now}): review it, then run trainer stamp {name}."
+        ) in freshness(page, name)
+        assert "T010" not in freshness(page, name)  # said once, in words, not as a difference
+    assert "Up to date" not in page
+
+    library = author.get("/author/").text
+    row = library.split("mini.ru.md</a>", 1)[1].split("</tr>", 1)[0]
+    assert "The original changed" in row
+    assert "0 errors, 1 warnings" in row  # T010 is a warning
+    original_row = library.split("mini.md</a>", 1)[1].split("</tr>", 1)[0]
+    assert f"<code>{now}</code>" in original_row
+    stamp_file(russian)
+    library = author.get("/author/").text
+    row = library.split("mini.ru.md</a>", 1)[1].split("</tr>", 1)[0]
+    assert f"Up to date with the original (translates: {now})." in row
+    assert "0 errors, 0 warnings" in row
+
+
+def test_translations_page_in_russian(author, stories_dir):
+    text = (stories_dir / "mini.md").read_text(encoding="utf-8")
+    (stories_dir / "mini.ru.md").write_text(text.replace("language: en", "language: ru"))
+    page = author.get("/author/translations/mini", headers={"Accept-Language": "ru"}).text
+    assert "Not tracked" not in page
+    assert "translates: " in page and "trainer stamp mini.ru.md" in page

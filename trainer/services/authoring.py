@@ -23,7 +23,14 @@ from trainer.story.loader import STORY_NAME
 from trainer.story.model import Story
 from trainer.story.runtime import PlayError, available_choices, choose, jump, start
 from trainer.story.state import State
-from trainer.story.translations import compare_translation
+from trainer.story.translations import (
+    FRESHNESS_CODES,
+    Freshness,
+    check_original,
+    compare_translation,
+    freshness,
+    hash_prefix,
+)
 
 AUTHOR_MAX_STATES = 5000
 MAX_UPLOAD = 1_000_000
@@ -39,11 +46,22 @@ class FileCheck:
     modified: datetime
     translation_of: str | None = None
     extra: list[Diagnostic] = field(default_factory=list)
+    freshness: Freshness | None = None  # a translation's version against its original's
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
         """The file's diagnostics, translation comparison included."""
         return sorted(self.compiled.diagnostics + self.extra, key=sort_key)
+
+    @property
+    def differences(self) -> list[Diagnostic]:
+        """How a translation differs from its original, leaving out its version."""
+        return [d for d in self.extra if d.code not in FRESHNESS_CODES]
+
+    @property
+    def version(self) -> str:
+        """The content hash prefix a translation of this file records in ``translates``."""
+        return hash_prefix(self.story) if self.story else ""
 
     def count(self, severity: Severity) -> int:
         """How many diagnostics of one severity."""
@@ -129,6 +147,11 @@ class Authoring:
                 base = self._compiled(original).story
                 if base is not None:
                     compare_translation(base, compiled.story, diags)
+                    result.freshness = freshness(base, compiled.story)
+            result.extra = diags.items
+        elif compiled.story is not None:
+            diags = Diagnostics(name)
+            check_original(compiled.story, diags)
             result.extra = diags.items
         return result
 

@@ -20,6 +20,9 @@ MAX_BYTES = 2_000_000
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+#: ``translates``: the first characters of the original's content hash (see translations.py).
+TRANSLATES_LENGTH = 12
+TRANSLATES = re.compile(rf"^[0-9a-f]{{{TRANSLATES_LENGTH}}}$")
 
 REQUIRED = (
     "id",
@@ -39,6 +42,7 @@ KNOWN = (
     "variables",
     "pass_mark",
     "start",
+    "translates",
 )
 
 
@@ -146,10 +150,24 @@ def read_meta(fm_lines: list[str], diags: Diagnostics) -> Meta:
     if not isinstance(data, dict):
         diags.error("F004", _("The front matter must be a list of 'field: value' lines."), 2)
         return Meta(field_lines=field_lines)
-    return _typed(data, field_lines, diags)
+    return _typed(data, field_lines, diags, fm_lines)
 
 
-def _typed(data: dict[t.Any, t.Any], lines: dict[str, int], diags: Diagnostics) -> Meta:
+def _translates(value: object, fm_lines: list[str], line: int) -> str | None:
+    """The ``translates`` value if it is well formed, else ``None``.
+
+    YAML reads some hex strings as numbers (``123456789012``, ``0b0101010101``), so a
+    number is taken as written on its line rather than as YAML's value of it.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and 2 <= line <= len(fm_lines) + 1:
+        written = re.match(r"^translates\s*:\s*(\S+)\s*(?:#.*)?$", fm_lines[line - 2])
+        value = written.group(1) if written else None
+    return value if isinstance(value, str) and TRANSLATES.match(value) else None
+
+
+def _typed(
+    data: dict[t.Any, t.Any], lines: dict[str, int], diags: Diagnostics, fm_lines: list[str]
+) -> Meta:
     def line(key: str) -> int:
         return lines.get(key, 1)
 
@@ -279,6 +297,22 @@ def _typed(data: dict[t.Any, t.Any], lines: dict[str, int], diags: Diagnostics) 
             else:
                 variables[name] = value
 
+    translates = ""
+    if "translates" in data:
+        found = _translates(data["translates"], fm_lines, line("translates"))
+        if found is None:
+            diags.error(
+                "F012",
+                _(
+                    "'translates' must be the first {n} characters (0-9, a-f) of the "
+                    "original's content hash, for example 3f9a0c12b7de; run 'trainer stamp' "
+                    "on this file to set it."
+                ).format(n=TRANSLATES_LENGTH),
+                line("translates"),
+                1,
+            )
+        translates = found or ""
+
     return Meta(
         id=story_id,
         title=text("title"),
@@ -294,6 +328,7 @@ def _typed(data: dict[t.Any, t.Any], lines: dict[str, int], diags: Diagnostics) 
         ideal_referrals=words("ideal_referrals"),
         pass_mark=integer("pass_mark", 70, 0, 100),
         start=text("start"),
+        translates=translates,
         line=1,
         field_lines=lines,
     )

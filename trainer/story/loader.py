@@ -13,7 +13,15 @@ from trainer.story.catalogue import Catalogue, build_catalogue
 from trainer.story.compiler import Compiled, compile_story
 from trainer.story.diagnostics import Diagnostic, Diagnostics
 from trainer.story.i18n import _
-from trainer.story.translations import compare_translation
+from trainer.story.parser import parse_story
+from trainer.story.translations import (
+    Stamped,
+    StampError,
+    check_original,
+    compare_translation,
+    hash_prefix,
+    stamp,
+)
 
 CATALOGUE_FILES = ("indicators", "practices", "referrals", "roles")
 STORY_NAME = re.compile(r"^(?P<id>[a-z0-9][a-z0-9-]*)(?:\.(?P<lang>[a-z]{2,3}))?\.md$")
@@ -143,5 +151,51 @@ def check_files(paths: list[Path], catalogue: Catalogue) -> list[StoryFile]:
                 if base is not None:
                     compare_translation(base, story, diags)
             result.extra = diags.items
+        elif result.compiled.story is not None:
+            diags = Diagnostics(str(path))
+            check_original(result.compiled.story, diags)
+            result.extra = diags.items
         results.append(result)
     return results
+
+
+def stamp_file(path: Path) -> Stamped:
+    """Record in the translation at ``path`` the version of its original it now renders.
+
+    Writes the file only when its bytes change; raises :class:`StampError` for a file that
+    is not a translation, has no readable original or has no front matter.
+    """
+    m = STORY_NAME.match(path.name)
+    if not m or not m.group("lang"):
+        raise StampError(
+            _(
+                "{name} is not a translation: a translation is named ID.LANG.md, for example "
+                "building-site.ru.md."
+            ).format(name=path.name)
+        )
+    original = path.with_name(f"{m.group('id')}.md")
+    data = _read_for_stamp(path)
+    if not original.is_file():
+        raise StampError(
+            _("Translation without an original: {name} does not exist.").format(name=original.name)
+        )
+    base = parse_story(_read_for_stamp(original), str(original)).story
+    if base is None:
+        raise StampError(
+            _("The original {name} is not a story; run 'trainer check' on it.").format(
+                name=original.name
+            )
+        )
+    stamped = stamp(data, hash_prefix(base))
+    if stamped.data != data:
+        path.write_bytes(stamped.data)
+    return stamped
+
+
+def _read_for_stamp(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise StampError(
+            _("Cannot read {name}: {reason}.").format(name=path.name, reason=exc.strerror)
+        ) from None

@@ -103,6 +103,7 @@ class Meta:
     ideal_referrals: tuple[str, ...] = ()
     pass_mark: int = 70
     start: str = ""
+    translates: str = ""  # in a translation: the original's content hash prefix it matches
     line: int = 1  # first line of the front matter
     field_lines: dict[str, int] = field(default_factory=dict)
 

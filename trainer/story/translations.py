@@ -1,15 +1,55 @@
-"""Compare a translation with its original: same passages, choices and cues.
+"""Compare a translation with its original: same passages, choices and cues, same version.
 
 A translation that drifts (a passage added only in Russian, a choice pointing elsewhere, a
 cue dropped in translation) would give Russian-speaking learners a different case and a
 different debrief, so every structural difference is an error.
+
+Words can drift too: a sentence reworded in the original leaves the translation saying the
+old thing. A translation records which version of the original it renders in its front
+matter (``translates:``, a prefix of the original's content hash); the checker compares
+it with the original's hash now, and :func:`stamp` writes it so no author computes hashes.
 """
 
 from __future__ import annotations
 
+import re
+import typing as t
+from dataclasses import dataclass
+
 from trainer.story.diagnostics import Diagnostics
+from trainer.story.frontmatter import TRANSLATES_LENGTH
 from trainer.story.i18n import _
 from trainer.story.model import Passage, Story
+
+#: The codes about the version a translation renders, not about its structure.
+FRESHNESS_CODES = ("T010", "T011")
+_TRANSLATES_LINE = re.compile(r"^(translates[ \t]*:)([ \t]*)(.*?)([ \t]+(?:#.*)?)?$")
+_LINE_END = re.compile(r"(\r\n|\r|\n)")
+
+
+def hash_prefix(story: Story) -> str:
+    """The part of a story's content hash that a translation's ``translates`` records."""
+    return story.content_hash[:TRANSLATES_LENGTH]
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """Which version of the original a translation renders, and the original's now."""
+
+    recorded: str  # the translation's ``translates`` ("" when absent or malformed)
+    current: str  # the original's hash prefix now
+
+    @property
+    def state(self) -> t.Literal["current", "stale", "untracked"]:
+        """``current``, ``stale`` (the original changed since) or ``untracked``."""
+        if not self.recorded:
+            return "untracked"
+        return "current" if self.recorded == self.current else "stale"
+
+
+def freshness(original: Story, translation: Story) -> Freshness:
+    """Compare the translation's ``translates`` with the original's content hash."""
+    return Freshness(translation.meta.translates, hash_prefix(original))
 
 
 def _choice_shape(p: Passage) -> list[tuple[object, ...]]:
@@ -27,8 +67,48 @@ def _choice_shape(p: Passage) -> list[tuple[object, ...]]:
     ]
 
 
+def check_original(story: Story, diags: Diagnostics) -> None:
+    """An original (``ID.md``) translates nothing: report a ``translates`` field."""
+    if "translates" in story.meta.field_lines:
+        diags.warning(
+            "T009",
+            _(
+                "'translates' belongs in a translation (ID.LANG.md) and says which version of "
+                "the original it renders; an original has none, so remove the field."
+            ),
+            story.meta.field_lines["translates"],
+            1,
+        )
+
+
+def _check_freshness(original: Story, translation: Story, diags: Diagnostics) -> None:
+    found = freshness(original, translation)
+    if found.state == "stale":
+        diags.warning(
+            "T010",
+            _(
+                "The original changed since this translation was made (translates: {old}, "
+                "original is now {new}): review the translation, then set translates: {new}."
+            ).format(old=found.recorded, new=found.current),
+            translation.meta.field_lines.get("translates", 1),
+            1,
+        )
+    elif found.state == "untracked" and "translates" not in translation.meta.field_lines:
+        # (A malformed value is already an error, F012.)
+        diags.info(
+            "T011",
+            _(
+                "Freshness cannot be tracked: the front matter does not say which version of "
+                "the original this translation renders. Add translates: {new} (or run "
+                "'trainer stamp' on this file)."
+            ).format(new=found.current),
+            1,
+            1,
+        )
+
+
 def compare_translation(original: Story, translation: Story, diags: Diagnostics) -> None:
-    """Add T-codes to ``diags`` for every structural difference."""
+    """Add T-codes to ``diags`` for every structural difference and for a stale version."""
     if original.id != translation.id:
         diags.error(
             "T006",
@@ -107,3 +187,47 @@ def compare_translation(original: Story, translation: Story, diags: Diagnostics)
                 b.cues[0].line if b.cues else b.line,
                 1,
             )
+    _check_freshness(original, translation, diags)
+
+
+class StampError(ValueError):
+    """A file :func:`stamp` cannot record a version in; the message says why."""
+
+
+@dataclass(frozen=True)
+class Stamped:
+    """A stamped file: its new bytes, and its ``translates`` before ("" if none) and now."""
+
+    data: bytes
+    before: str
+    after: str
+
+
+def stamp(data: bytes, prefix: str) -> Stamped:
+    """Set ``translates: prefix`` in a story file's front matter, changing no other byte.
+
+    An existing ``translates`` line keeps its spacing and comment and gets the new value; a
+    missing one is added as the front matter's last line, with the file's own line ending.
+    """
+    try:
+        text = data.decode("utf-8")  # a byte-order mark stays, as U+FEFF
+    except UnicodeDecodeError:
+        raise StampError(_("The file is not valid UTF-8.")) from None
+    parts = [*_LINE_END.split(text), ""]  # line, end, line, end, ..., last line, ""
+    lines = [[parts[i], parts[i + 1]] for i in range(0, len(parts), 2)]
+    if lines[0][0].removeprefix("\ufeff").strip() != "---":
+        raise StampError(_("The file does not start with front matter between two '---' lines."))
+    close = next((i for i in range(1, len(lines)) if lines[i][0].strip() in ("---", "...")), 0)
+    if not close:
+        raise StampError(_("The front matter is not closed: add a line '---' after it."))
+    before = ""
+    found = False
+    for line in lines[1:close]:
+        m = _TRANSLATES_LINE.match(line[0])
+        if m:
+            found = True
+            before = m.group(3).strip("'\"")
+            line[0] = m.group(1) + (m.group(2) or " ") + prefix + (m.group(4) or "")
+    if not found:
+        lines.insert(close, [f"translates: {prefix}", lines[0][1]])
+    return Stamped("".join(line + end for line, end in lines).encode("utf-8"), before, prefix)

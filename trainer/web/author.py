@@ -179,11 +179,12 @@ def upload() -> str | Response:
 
 @bp.route("/translations/<story_id>")
 def translations(story_id: str) -> str:
-    """Languages of a story side by side, with what is missing or out of date in each."""
+    """Languages of a story side by side, with what is missing or out of date in each.
+
+    "Out of date" is what each translation's ``translates`` says against the original's
+    content hash, never file times (a git clone gives every file the same one).
+    """
     checks = authoring().translations(story_id)
     if not checks:
         abort(404)
-    original = next((c for c in checks if c.translation_of is None), None)
-    return render_template(
-        "author/translations.html", checks=checks, original=original, story_id=story_id
-    )
+    return render_template("author/translations.html", checks=checks, story_id=story_id)
