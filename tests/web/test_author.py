@@ -266,3 +266,89 @@ def test_translations_page_in_russian(author, stories_dir):
     page = author.get("/author/translations/mini", headers={"Accept-Language": "ru"}).text
     assert "Not tracked" not in page
     assert "translates: " in page and "trainer stamp mini.ru.md" in page
+
+
+def catalogue_ids(client) -> list[str]:
+    return re.findall(r'href="/modules/([a-z0-9-]+)"', client.get("/").text)
+
+
+def test_upload_is_a_draft_until_published(app, author, auth, client, stories_dir):
+    text = (stories_dir / "mini.md").read_text().replace("id: mini", "id: fresh")
+    response = upload(author, text.encode(), "fresh.md")
+    assert response.status_code == 302
+    page = author.get(response.headers["Location"]).text
+    assert "as a draft: learners do not see it" in page
+    assert "draft: true" in (stories_dir / "fresh.md").read_text()
+    assert "Publish</button>" in page
+    # learners (and the author as a learner) see no trace of it
+    assert "fresh" not in catalogue_ids(author) and "mini" in catalogue_ids(author)
+    assert author.get("/modules/fresh").status_code == 404
+    # publish: exactly the draft line goes, and the story appears
+    before = (stories_dir / "fresh.md").read_bytes()
+    token = csrf_token(page)
+    response = author.post("/author/stories/fresh.md/publish", data={"csrf_token": token})
+    assert response.status_code == 302
+    after = (stories_dir / "fresh.md").read_bytes()
+    assert before.replace(b"draft: true\n", b"") == after
+    assert "fresh" in catalogue_ids(author)
+    assert author.get("/modules/fresh").status_code == 200
+    # and back to draft
+    token = csrf_token(author.get("/author/stories/fresh.md").text)
+    author.post("/author/stories/fresh.md/publish", data={"csrf_token": token, "draft": "1"})
+    assert "fresh" not in catalogue_ids(author)
+    assert "Draft</span>" in author.get("/author/").text
+
+
+def test_publish_at_once_and_a_draft_translation(author, stories_dir):
+    text = (stories_dir / "mini.md").read_text()
+    token = csrf_token(author.get("/author/upload").text)
+    response = author.post(
+        "/author/upload",
+        data={"csrf_token": token, "publish": "1", "story": (io.BytesIO(text.encode()), "m.md")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    assert "draft" not in (stories_dir / "mini.md").read_text()
+    russian = text.replace("language: en", "language: ru").replace(
+        "A new interview", "Новое интервью"
+    )
+    upload(author, russian.encode(), "ru.md")  # a draft translation
+    assert (stories_dir / "mini.ru.md").exists()
+    module = author.get("/modules/mini").text
+    # only the published languages are offered: one language, so no language choice
+    assert 'id="story-language"' not in module
+    assert '<input type="hidden" name="language" value="en">' in module
+    token = csrf_token(author.get("/author/stories/mini.ru.md").text)
+    author.post("/author/stories/mini.ru.md/publish", data={"csrf_token": token})
+    module = author.get("/modules/mini").text
+    assert 'id="story-language"' in module and '<option value="ru"' in module
+
+
+def test_a_story_with_errors_cannot_be_published(author, stories_dir):
+    path = stories_dir / "mini.md"
+    path.write_text(path.read_text().replace("roles:", "draft: true\nroles:", 1))
+    path.write_text(path.read_text().replace("(#promise)", "(#promize)"))
+    page = author.get("/author/stories/mini.md").text
+    assert "Fix the errors below to publish it." in page
+    response = author.post("/author/stories/mini.md/publish", data={"csrf_token": csrf_token(page)})
+    assert response.status_code == 302
+    assert "cannot be published" in author.get(response.headers["Location"]).text
+    assert "draft: true" in path.read_text()
+
+
+def test_publish_needs_an_author_a_token_and_a_real_file(client, auth, author, stories_dir):
+    token = csrf_token(author.get("/author/").text)
+    assert (
+        author.post("/author/stories/nope.md/publish", data={"csrf_token": token}).status_code
+        == 404
+    )
+    assert author.post("/author/stories/mini.md/publish", data={}).status_code in (302, 400)
+    assert "draft" not in (stories_dir / "mini.md").read_text()
+    auth.logout()
+    auth.register("learner9", "password-1")
+    token = csrf_token(client.get("/").text)
+    response = client.post(
+        "/author/stories/mini.md/publish", data={"csrf_token": token, "draft": "1"}
+    )
+    assert response.status_code == 403
+    assert "draft" not in (stories_dir / "mini.md").read_text()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -442,6 +443,22 @@ def test_assignment_form_refuses_a_pass_mark_out_of_range(world: World):
     data.update(pass_mark="", learner=str(world.learner3))  # not in cohort A
     response = world.t1.post(url, data={"csrf_token": token(world.t1, url), **data})
     assert response.status_code == 400
+
+
+def test_a_draft_story_cannot_be_assigned_but_keeps_its_assignments(world: World, stories_dir):
+    path = stories_dir / "mini.md"
+    path.write_text(path.read_text().replace("roles:", "draft: true\nroles:", 1))
+    time.sleep(1.1)  # the library looks at the files again at most once a second
+    url = f"/trainer/cohorts/{world.cohort_a}/assignments/new"
+    assert '<option value="mini"' not in world.t1.get(url).text
+    data = {"story": "mini", "learner": "", "pass_mark": "", "mode": "graded", "counts": "best"}
+    response = world.t1.post(url, data={"csrf_token": token(world.t1, url), **data})
+    assert response.status_code == 400
+    # the assignment made while it was published still shows its title and can be edited
+    base = f"/trainer/cohorts/{world.cohort_a}"
+    assert "A new interview" in world.t1.get(f"{base}/assignments").text
+    edit = world.t1.get(f"{base}/assignments/{world.assignment_a}/edit").text
+    assert "A new interview" in edit and 'name="story"' not in edit  # the story is fixed
 
 
 def test_learner_sees_assignments_first_with_due_dates_and_overdue(world: World):

@@ -18,6 +18,7 @@ from trainer.story.abstract import analyse
 from trainer.story.catalogue import Catalogue
 from trainer.story.compiler import Compiled, compile_story
 from trainer.story.diagnostics import Diagnostic, Diagnostics, Severity, sort_key
+from trainer.story.edit import set_key
 from trainer.story.expr import Value
 from trainer.story.loader import STORY_NAME
 from trainer.story.model import Story
@@ -236,11 +237,13 @@ class UploadError(ValueError):
         self.diagnostics = diagnostics or []
 
 
-def store_upload(authoring: Authoring, data: bytes) -> FileCheck:
+def store_upload(authoring: Authoring, data: bytes, publish: bool = False) -> FileCheck:
     """Check an uploaded story and, if it has no errors, write it as ``ID[.LANG].md``.
 
     The name comes from the story's own ``id`` and ``language`` (a translation when an
     original with that id exists in another language), never from the uploaded name.
+    Unless ``publish``, the file is stored as a draft (``draft: true``), so learners see
+    nothing until the author has previewed it and pressed Publish.
     """
     if len(data) > MAX_UPLOAD:
         raise UploadError("too-large")
@@ -264,8 +267,35 @@ def store_upload(authoring: Authoring, data: bytes) -> FileCheck:
             compare_translation(base, story, diags)
         if any(d.severity is Severity.ERROR for d in diags.items):
             raise UploadError("invalid", diags.items)
-    fd, tmp = tempfile.mkstemp(dir=authoring.folder, suffix=".upload")
+    _write(target, _with_draft(data, not publish))
+    return authoring.check(name)
+
+
+def _with_draft(data: bytes, draft: bool) -> bytes:
+    """The file with ``draft: true`` set, or with the ``draft`` line removed."""
+    return set_key(data, "draft", "true" if draft else None).data
+
+
+def _write(target: Path, data: bytes) -> None:
+    """Replace ``target`` atomically: a reader sees the old file or the new, never half."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".upload")
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
     os.replace(tmp, target)
+
+
+def set_draft(authoring: Authoring, name: str, draft: bool) -> FileCheck:
+    """Publish a story file (remove its ``draft`` line) or take it back to draft.
+
+    Only that one front-matter line changes, so the author's file stays as written.
+    :raises LookupError: no such story file.
+    :raises UploadError: ``"invalid"`` when publishing a file that has errors.
+    """
+    check = authoring.check(name)
+    if not draft and not check.compiled.ok:
+        raise UploadError("invalid", check.diagnostics)
+    data = check.path.read_bytes()
+    changed = _with_draft(data, draft)
+    if changed != data:
+        _write(check.path, changed)
     return authoring.check(name)

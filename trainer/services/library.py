@@ -91,8 +91,13 @@ class Library:
         self._files[path] = (stat.st_mtime, stat.st_size, compiled)
         return compiled
 
-    def stories(self) -> list[LibraryStory]:
-        """Every playable story (its original compiles without errors), in file order."""
+    def stories(self, include_drafts: bool = False) -> list[LibraryStory]:
+        """Every playable story (its original compiles without errors), in file order.
+
+        A file marked ``draft: true`` is left out (a draft original hides the whole story,
+        a draft translation only its language) unless ``include_drafts``: learners and
+        new assignments see only what an author published.
+        """
         found: dict[str, LibraryStory] = {}
         with self._lock:
             paths = sorted(self.folder.glob("*.md"))
@@ -100,23 +105,30 @@ class Library:
                 m = STORY_NAME.match(path.name)
                 if not m or m.group("lang"):
                     continue
-                compiled = self._compiled(path)
-                if compiled.ok and compiled.story is not None:
-                    story = compiled.story
+                story = self._playable(path, include_drafts)
+                if story is not None:
                     found[story.id] = LibraryStory(story.id, story.meta.language)
                     found[story.id].versions[story.meta.language] = story
             for path in paths:
                 m = STORY_NAME.match(path.name)
                 if not m or not m.group("lang") or m.group("id") not in found:
                     continue
-                compiled = self._compiled(path)
-                if compiled.ok and compiled.story is not None:
-                    found[m.group("id")].versions[compiled.story.meta.language] = compiled.story
+                story = self._playable(path, include_drafts)
+                if story is not None:
+                    found[m.group("id")].versions[story.meta.language] = story
         return list(found.values())
 
-    def story(self, story_id: str) -> LibraryStory | None:
-        """A playable story by id."""
-        return next((s for s in self.stories() if s.id == story_id), None)
+    def _playable(self, path: Path, include_drafts: bool) -> Story | None:
+        compiled = self._compiled(path)
+        if not compiled.ok or compiled.story is None:
+            return None
+        if compiled.story.meta.draft and not include_drafts:
+            return None
+        return compiled.story
+
+    def story(self, story_id: str, include_drafts: bool = False) -> LibraryStory | None:
+        """A playable story by id (published only, unless ``include_drafts``)."""
+        return next((s for s in self.stories(include_drafts) if s.id == story_id), None)
 
 
 @lru_cache(maxsize=256)

@@ -43,6 +43,7 @@ KNOWN = (
     "pass_mark",
     "start",
     "translates",
+    "draft",
 )
 
 
@@ -313,6 +314,11 @@ def _typed(
             )
         translates = found or ""
 
+    draft = data.get("draft", False)
+    if not isinstance(draft, bool):
+        _wrong("draft", _("true or false"))
+        draft = False
+
     return Meta(
         id=story_id,
         title=text("title"),
@@ -329,6 +335,7 @@ def _typed(
         pass_mark=integer("pass_mark", 70, 0, 100),
         start=text("start"),
         translates=translates,
+        draft=draft,
         line=1,
         field_lines=lines,
     )

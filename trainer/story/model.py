@@ -104,6 +104,7 @@ class Meta:
     pass_mark: int = 70
     start: str = ""
     translates: str = ""  # in a translation: the original's content hash prefix it matches
+    draft: bool = False  # kept out of the learners' catalogue until published
     line: int = 1  # first line of the front matter
     field_lines: dict[str, int] = field(default_factory=dict)
 

@@ -12,24 +12,33 @@ it with the original's hash now, and :func:`stamp` writes it so no author comput
 
 from __future__ import annotations
 
-import re
 import typing as t
 from dataclasses import dataclass
 
 from trainer.story.diagnostics import Diagnostics
+from trainer.story.edit import EditError, set_key
 from trainer.story.frontmatter import TRANSLATES_LENGTH
 from trainer.story.i18n import _
 from trainer.story.model import Passage, Story
+from trainer.story.parser import content_hash
 
 #: The codes about the version a translation renders, not about its structure.
 FRESHNESS_CODES = ("T010", "T011")
-_TRANSLATES_LINE = re.compile(r"^(translates[ \t]*:)([ \t]*)(.*?)([ \t]+(?:#.*)?)?$")
-_LINE_END = re.compile(r"(\r\n|\r|\n)")
 
 
 def hash_prefix(story: Story) -> str:
-    """The part of a story's content hash that a translation's ``translates`` records."""
-    return story.content_hash[:TRANSLATES_LENGTH]
+    """The part of a story's content hash that a translation's ``translates`` records.
+
+    A ``draft:`` line is left out: publishing the original only removes that line, and
+    must not make every translation look out of date.
+    """
+    if "draft" not in story.meta.field_lines:
+        return story.content_hash[:TRANSLATES_LENGTH]
+    try:
+        published = set_key(story.source.encode("utf-8"), "draft", None).data
+    except EditError:
+        return story.content_hash[:TRANSLATES_LENGTH]
+    return content_hash(published.decode("utf-8"))[:TRANSLATES_LENGTH]
 
 
 @dataclass(frozen=True)
@@ -210,24 +219,7 @@ def stamp(data: bytes, prefix: str) -> Stamped:
     missing one is added as the front matter's last line, with the file's own line ending.
     """
     try:
-        text = data.decode("utf-8")  # a byte-order mark stays, as U+FEFF
-    except UnicodeDecodeError:
-        raise StampError(_("The file is not valid UTF-8.")) from None
-    parts = [*_LINE_END.split(text), ""]  # line, end, line, end, ..., last line, ""
-    lines = [[parts[i], parts[i + 1]] for i in range(0, len(parts), 2)]
-    if lines[0][0].removeprefix("\ufeff").strip() != "---":
-        raise StampError(_("The file does not start with front matter between two '---' lines."))
-    close = next((i for i in range(1, len(lines)) if lines[i][0].strip() in ("---", "...")), 0)
-    if not close:
-        raise StampError(_("The front matter is not closed: add a line '---' after it."))
-    before = ""
-    found = False
-    for line in lines[1:close]:
-        m = _TRANSLATES_LINE.match(line[0])
-        if m:
-            found = True
-            before = m.group(3).strip("'\"")
-            line[0] = m.group(1) + (m.group(2) or " ") + prefix + (m.group(4) or "")
-    if not found:
-        lines.insert(close, [f"translates: {prefix}", lines[0][1]])
-    return Stamped("".join(line + end for line, end in lines).encode("utf-8"), before, prefix)
+        edited = set_key(data, "translates", prefix)
+    except EditError as exc:
+        raise StampError(str(exc)) from None
+    return Stamped(edited.data, edited.before, edited.after)

@@ -22,7 +22,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from trainer.services.authoring import Authoring, UploadError, preview_state, store_upload
+from trainer.services.authoring import (
+    Authoring,
+    UploadError,
+    preview_state,
+    set_draft,
+    store_upload,
+)
 from trainer.story.catalogue import Catalogue
 from trainer.story.layout import layout
 from trainer.story.render import render_markdown
@@ -154,8 +160,9 @@ def upload() -> str | Response:
         data = file.read(2_000_001)
     finally:
         file.close()
+    publish = request.form.get("publish") == "1"
     try:
-        check = store_upload(authoring(), data)
+        check = store_upload(authoring(), data, publish=publish)
     except UploadError as exc:
         reason = str(exc)
         if reason == "too-large":
@@ -167,14 +174,37 @@ def upload() -> str | Response:
             render_template("author/upload.html", diagnostics=exc.diagnostics),  # type: ignore[return-value]
             400,
         )
-    flash(
-        _(
-            "Stored as %(name)s. Attempts in progress stay on the version they started.",
+    if publish:
+        message = _(
+            "Stored as %(name)s and published. Attempts in progress stay on the version "
+            "they started.",
             name=check.name,
-        ),
-        "success",
-    )
+        )
+    else:
+        message = _(
+            "Stored as %(name)s, as a draft: learners do not see it until you publish it.",
+            name=check.name,
+        )
+    flash(message, "success")
     return redirect(url_for("author.story", name=check.name))
+
+
+@bp.route("/stories/<name>/publish", methods=["POST"])
+def publish(name: str) -> Response:
+    """Publish a story file (learners see it) or take it back to draft (they don't)."""
+    draft = request.form.get("draft") == "1"
+    try:
+        check = set_draft(authoring(), name, draft)
+    except LookupError:
+        abort(404)
+    except UploadError:
+        flash(_("A story with errors cannot be published. Fix them first."), "error")
+        return redirect(url_for("author.story", name=name))
+    if draft:
+        flash(_("%(name)s is a draft again: learners no longer see it.", name=check.name), "status")
+    else:
+        flash(_("%(name)s is published: learners see it now.", name=check.name), "success")
+    return redirect(url_for("author.story", name=name))
 
 
 @bp.route("/translations/<story_id>")

@@ -43,13 +43,14 @@ def _date_at(day: date | None, end: bool = False) -> datetime | None:
 def _assignment_form(found: Cohort, obj: Assignment | None = None) -> AssignmentForm:
     form = AssignmentForm()
     marks = _pass_marks()
-    titles = _titles()
+    titles = _titles(include_drafts=False)
     form.story.choices = [
         SelectChoice(sid, _("%(title)s (pass mark %(mark)s)", title=title, mark=marks.get(sid, 70)))
         for sid, title in titles.items()
     ]
     if obj is not None and obj.story_id not in titles:
-        form.story.choices.append(SelectChoice(obj.story_id, obj.story_id))
+        title = _titles().get(obj.story_id, obj.story_id)
+        form.story.choices.append(SelectChoice(obj.story_id, title))
     form.learner.choices = [SelectChoice("", _("Everyone in the cohort"))] + [
         SelectChoice(str(u.id), f"{u.display_name} ({u.username})")
         for u, _j in cohorts.members(get_session(), found)

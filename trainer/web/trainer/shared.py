@@ -48,13 +48,15 @@ def _in_cohort(find: t.Callable[[Session, Cohort, int], T], cohort: Cohort, item
         abort(404)
 
 
-def _titles() -> dict[str, str]:
+def _titles(include_drafts: bool = True) -> dict[str, str]:
+    """Story titles in the interface language; drafts too, for assignments made before a
+    story went back to draft (new assignments offer published stories only)."""
     language = current_language()
-    return {s.id: s.pick(language).meta.title for s in _library().stories()}
+    return {s.id: s.pick(language).meta.title for s in _library().stories(include_drafts)}
 
 
 def _pass_marks() -> dict[str, int]:
-    return {s.id: s.original.meta.pass_mark for s in _library().stories()}
+    return {s.id: s.original.meta.pass_mark for s in _library().stories(include_drafts=True)}
 
 
 def _render(template: str, cohort: Cohort | None = None, **context: t.Any) -> str:
