@@ -56,7 +56,7 @@ def test_play_page_has_passage_choices_and_notes(client, auth, player):
     attempt = player.start()
     page = player.page(attempt)
     assert page.status_code == 200
-    assert '<h1 id="passage" tabindex="-1">Arrival</h1>' in page.text
+    assert '<h1 id="passage" tabindex="-1" lang="en">Arrival</h1>' in page.text
     assert 'value="arrival:1"' in page.text
     assert 'name="notes" value="coercion-destination.document-retention"' in page.text
     assert 'name="step" value="0"' in page.text
@@ -207,7 +207,7 @@ def test_debrief_lists_missed_indicator_with_link(client, auth, player):
     assert "Broken" in page and "In front of the supervisor she cannot speak freely." in page
     assert "not passed" in page
     # the title of the passage is the link text, with no quotation marks pasted around it
-    assert re.search(r"In <a href=\"[^\"]+\">Arrival</a>: <q>", page)
+    assert re.search(r"In <a href=\"[^\"]+\"><span lang=\"en\">Arrival</span></a>: <q>", page)
     # "Back to the debrief" returns to the indicator that linked to the passage
     assert "back=coercion-destination.document-retention" in link.group(1)
     assert (
@@ -335,7 +335,7 @@ def test_editing_the_story_file_keeps_attempts_on_their_version(
     path = stories_dir / "mini.md"
     text = path.read_text()
     path.write_text(text.replace("## Arrival {#arrival}", "## Arrival, edited {#arrival}"))
-    assert '<h1 id="passage" tabindex="-1">Arrival</h1>' in player.page(attempt).text
+    assert '<h1 id="passage" tabindex="-1" lang="en">Arrival</h1>' in player.page(attempt).text
     fresh = player.start()
     assert "Arrival, edited" in player.page(fresh).text
 
@@ -354,7 +354,7 @@ def test_author_markdown_cannot_inject_script(client, auth, player, stories_dir)
     page = player.page(attempt).text
     assert "<script>alert(1)" not in page
     assert (
-        "onerror" not in page.split('<div class="prose">')[1].split("</div>")[0]
+        "onerror" not in page.split('<div class="prose" lang="en">')[1].split("</div>")[0]
         or "&lt;img" in page
     )
     assert "javascript:" not in page
@@ -396,3 +396,19 @@ def test_replay_message_counts_steps_like_the_page(client, auth, player):
     )
     assert "A new attempt starts from step 2." in response.text
     assert "step 2" in response.text
+
+
+def test_story_text_keeps_its_language_inside_another_interface(client, auth, player):
+    """An English story in the Russian interface: the story's text is marked lang="en"."""
+    auth.register()
+    attempt = player.start()
+    token = csrf_token(client.get("/").text)
+    client.post("/auth/language", data={"csrf_token": token, "language": "ru", "next": "/"})
+    page = player.page(attempt).text
+    assert '<html lang="ru">' in page
+    assert '<h1 id="passage" tabindex="-1" lang="en">Arrival</h1>' in page
+    assert '<div class="prose" lang="en">' in page
+    assert re.search(r'class="choice" lang="en">Ask to speak with Dilnoza alone<', page)
+    play_to_missed_ending(player, attempt)
+    debrief = client.get(f"/attempts/{attempt}/debrief").text
+    assert '<q><span lang="en">' in debrief  # the quotation marks are the interface's
