@@ -2,10 +2,12 @@
 
 The scripted paths document the story: a good referral played as a border guard (with case
 notes taken as the cues appear), a harmful ending played as a police officer without notes,
-and the good path again in the Russian translation.
+and the good path again in the Russian and Kyrgyz translations.
 """
 
 from __future__ import annotations
+
+import pytest
 
 import trainer.story
 from tests.stories.playthrough import CATALOGUE, Step, compile_file, cued_on_path, play
@@ -15,6 +17,7 @@ from trainer.story.state import State
 START = "arrival"
 ORIGINAL = "airport-returnee.md"
 RUSSIAN = "airport-returnee.ru.md"
+KYRGYZ = "airport-returnee.ky.md"
 
 # What the learner writes in the case notes on arriving in each passage of the good path.
 GOOD_NOTES: dict[str, list[str]] = {
@@ -103,7 +106,7 @@ def play_good(story: Story) -> State:
 
 
 def test_both_files_compile_cleanly():
-    for name in (ORIGINAL, RUSSIAN):
+    for name in (ORIGINAL, RUSSIAN, KYRGYZ):
         compile_file(name, clean=True)
 
 
@@ -174,22 +177,23 @@ def test_harmful_ending_without_notes_reports_misses_and_poor_practice():
     assert d.passed is False
 
 
-def test_good_path_in_russian_matches_the_original():
+@pytest.mark.parametrize(("name", "language"), [(RUSSIAN, "ru"), (KYRGYZ, "ky")])
+def test_good_path_in_translation_matches_the_original(name: str, language: str):
     original = compile_file(ORIGINAL)
-    russian = compile_file(RUSSIAN)
-    assert russian.meta.language == "ru"
-    assert russian.id == original.id
+    translated = compile_file(name)
+    assert translated.meta.language == language
+    assert translated.id == original.id
 
     en_state = play_good(original)
-    ru_state = play_good(russian)
+    tr_state = play_good(translated)
     en = trainer.story.make_debrief(original, en_state, CATALOGUE)
-    ru = trainer.story.make_debrief(russian, ru_state, CATALOGUE)
+    tr = trainer.story.make_debrief(translated, tr_state, CATALOGUE)
 
-    assert ru_state.path == en_state.path
-    assert ru.ending == en.ending == "end-referral"
-    assert ru.outcome == "good"
-    ru_noticed = {r.indicator for r in ru.by_status("noticed")}
-    assert ru_noticed == {r.indicator for r in en.by_status("noticed")}
-    assert ru.by_status("missed") == []
-    assert ru.referrals_missing == ()
-    assert ru.passed is True
+    assert tr_state.path == en_state.path
+    assert tr.ending == en.ending == "end-referral"
+    assert tr.outcome == "good"
+    tr_noticed = {r.indicator for r in tr.by_status("noticed")}
+    assert tr_noticed == {r.indicator for r in en.by_status("noticed")}
+    assert tr.by_status("missed") == []
+    assert tr.referrals_missing == ()
+    assert tr.passed is True

@@ -2,10 +2,12 @@
 
 Plays the story with the pure runtime (no browser, no database): a scripted good
 interview that ends in a full referral, a harmful one where Begimai is questioned in front
-of her mother-in-law, and the good path again in the Russian translation.
+of her mother-in-law, and the good path again in the Russian and the Kyrgyz translations.
 """
 
 from __future__ import annotations
+
+import pytest
 
 from tests.stories.playthrough import CATALOGUE, Step, compile_file, cued_on_path, play
 from trainer.story import make_debrief
@@ -13,6 +15,8 @@ from trainer.story import make_debrief
 START = "briefing"
 ORIGINAL = "household.md"
 RUSSIAN = "household.ru.md"
+KYRGYZ = "household.ky.md"
+TRANSLATIONS = ((RUSSIAN, "ru"), (KYRGYZ, "ky"))
 
 ABDUCTION = "coercive-recruitment.abduction-or-sale"
 BRIDE_KIDNAPPING = "context-kg.bride-kidnapping"
@@ -76,8 +80,8 @@ GOOD_PATH: list[Step] = [
 ]
 
 
-def test_both_files_compile_cleanly() -> None:
-    for name in (ORIGINAL, RUSSIAN):
+def test_all_files_compile_cleanly() -> None:
+    for name in (ORIGINAL, RUSSIAN, KYRGYZ):
         compile_file(name, clean=True)
 
 
@@ -165,23 +169,24 @@ def test_harmful_path_reports_missed_indicators_and_broken_practices() -> None:
     assert d.passed is False
 
 
-def test_russian_translation_plays_the_same_good_path() -> None:
+@pytest.mark.parametrize(("name", "language"), TRANSLATIONS, ids=[lang for _, lang in TRANSLATIONS])
+def test_translation_plays_the_same_good_path(name: str, language: str) -> None:
     original = compile_file(ORIGINAL)
-    russian = compile_file(RUSSIAN)
-    assert russian.id == original.id == "household"
-    assert russian.meta.language == "ru"
+    translated = compile_file(name)
+    assert translated.id == original.id == "household"
+    assert translated.meta.language == language
 
     en = play(original, "social-worker", GOOD_PATH, start=START)
-    ru = play(russian, "social-worker", GOOD_PATH, start=START)
-    assert ru.path == en.path
-    assert ru.passage == "end-referral"
+    tr = play(translated, "social-worker", GOOD_PATH, start=START)
+    assert tr.path == en.path
+    assert tr.passage == "end-referral"
 
     d_en = make_debrief(original, en, CATALOGUE)
-    d_ru = make_debrief(russian, ru, CATALOGUE)
-    assert d_ru.outcome == "good"
-    assert {r.indicator for r in d_ru.by_status("noticed")} == {
+    d_tr = make_debrief(translated, tr, CATALOGUE)
+    assert d_tr.outcome == "good"
+    assert {r.indicator for r in d_tr.by_status("noticed")} == {
         r.indicator for r in d_en.by_status("noticed")
     }
-    assert d_ru.by_status("missed") == []
-    assert d_ru.referrals_missing == ()
-    assert d_ru.passed
+    assert d_tr.by_status("missed") == []
+    assert d_tr.referrals_missing == ()
+    assert d_tr.passed

@@ -7,6 +7,8 @@ fails loudly if a passage id or the position of a choice changes.
 
 from __future__ import annotations
 
+import pytest
+
 import trainer.story
 from tests.stories.playthrough import (
     CATALOGUE,
@@ -19,6 +21,9 @@ from trainer.story.model import Story
 from trainer.story.state import State
 
 START = "arrival"
+ORIGINAL = "osh-bazaar.md"
+RUSSIAN = "osh-bazaar.ru.md"
+KYRGYZ = "osh-bazaar.ky.md"
 
 
 def play(story: Story, role: str, path: list[tuple[str, str]], take_notes: bool) -> State:
@@ -85,7 +90,7 @@ HARMFUL_PATH = [
 
 
 def test_story_and_translation_compile_cleanly() -> None:
-    for name in ("osh-bazaar.md", "osh-bazaar.ru.md"):
+    for name in (ORIGINAL, RUSSIAN, KYRGYZ):
         compiled = compiled_file(name)
         assert compiled.ok
         assert compiled.count("error") == 0
@@ -183,21 +188,22 @@ def test_harmful_path_reports_missed_cues_and_broken_practices() -> None:
     assert d.passed is False
 
 
-def test_russian_translation_good_path_matches() -> None:
-    original = compile_file("osh-bazaar.md")
-    russian = compile_file("osh-bazaar.ru.md")
-    assert russian.meta.language == "ru"
-    assert russian.id == original.id
+@pytest.mark.parametrize(("name", "language"), [(RUSSIAN, "ru"), (KYRGYZ, "ky")])
+def test_translation_good_path_matches(name: str, language: str) -> None:
+    original = compile_file(ORIGINAL)
+    translated = compile_file(name)
+    assert translated.meta.language == language
+    assert translated.id == original.id
     en = play(original, "police", GOOD_PATH, take_notes=True)
-    ru = play(russian, "police", GOOD_PATH, take_notes=True)
+    tr = play(translated, "police", GOOD_PATH, take_notes=True)
     d_en = trainer.story.make_debrief(original, en, CATALOGUE)
-    d_ru = trainer.story.make_debrief(russian, ru, CATALOGUE)
+    d_tr = trainer.story.make_debrief(translated, tr, CATALOGUE)
 
-    assert ru.path == en.path
-    assert d_ru.ending == d_en.ending == "end-good"
-    assert d_ru.outcome == "good"
+    assert tr.path == en.path
+    assert d_tr.ending == d_en.ending == "end-good"
+    assert d_tr.outcome == "good"
     noticed_en = {r.indicator for r in d_en.by_status("noticed")}
-    noticed_ru = {r.indicator for r in d_ru.by_status("noticed")}
-    assert noticed_ru == noticed_en == set(original.meta.indicators)
-    assert d_ru.referrals_missing == ()
-    assert d_ru.passed is True
+    noticed_tr = {r.indicator for r in d_tr.by_status("noticed")}
+    assert noticed_tr == noticed_en == set(original.meta.indicators)
+    assert d_tr.referrals_missing == ()
+    assert d_tr.passed is True

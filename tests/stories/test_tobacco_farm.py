@@ -6,6 +6,8 @@ through the story and fails loudly if a passage id or a choice's position change
 
 from __future__ import annotations
 
+import pytest
+
 import trainer.story
 from tests.stories.playthrough import (
     CATALOGUE,
@@ -18,6 +20,10 @@ from trainer.story.model import Story
 from trainer.story.state import State
 
 START = "briefing"
+ORIGINAL = "tobacco-farm.md"
+RUSSIAN = "tobacco-farm.ru.md"
+KYRGYZ = "tobacco-farm.ky.md"
+TRANSLATIONS = [(RUSSIAN, "ru"), (KYRGYZ, "ky")]
 
 
 def play(story: Story, role: str, path: list[tuple[str, str]], take_notes: bool) -> State:
@@ -92,8 +98,8 @@ HARMFUL_PATH = [
 ]
 
 
-def test_story_and_translation_compile_cleanly() -> None:
-    for name in ("tobacco-farm.md", "tobacco-farm.ru.md"):
+def test_story_and_translations_compile_cleanly() -> None:
+    for name in (ORIGINAL, RUSSIAN, KYRGYZ):
         compiled = compiled_file(name)
         assert compiled.ok
         assert compiled.count("error") == 0
@@ -156,23 +162,24 @@ def test_harmful_path_reports_missed_cues_and_broken_practices() -> None:
     assert d.passed is False
 
 
-def test_russian_translation_good_path_matches() -> None:
-    original = compile_file("tobacco-farm.md")
-    russian = compile_file("tobacco-farm.ru.md")
-    assert russian.meta.language == "ru"
+@pytest.mark.parametrize(("name", "language"), TRANSLATIONS)
+def test_translation_good_path_matches(name: str, language: str) -> None:
+    original = compile_file(ORIGINAL)
+    translated = compile_file(name)
+    assert translated.meta.language == language
     en = play(original, "labour-inspector", GOOD_PATH, take_notes=True)
-    ru = play(russian, "labour-inspector", GOOD_PATH, take_notes=True)
+    tr = play(translated, "labour-inspector", GOOD_PATH, take_notes=True)
     d_en = trainer.story.make_debrief(original, en, CATALOGUE)
-    d_ru = trainer.story.make_debrief(russian, ru, CATALOGUE)
+    d_tr = trainer.story.make_debrief(translated, tr, CATALOGUE)
 
-    assert ru.path == en.path
-    assert d_ru.ending == d_en.ending == "end-good"
-    assert d_ru.outcome == "good"
+    assert tr.path == en.path
+    assert d_tr.ending == d_en.ending == "end-good"
+    assert d_tr.outcome == "good"
     noticed_en = {r.indicator for r in d_en.by_status("noticed")}
-    noticed_ru = {r.indicator for r in d_ru.by_status("noticed")}
-    assert noticed_ru == noticed_en
-    assert d_ru.by_status("missed") == []
-    assert d_ru.passed is True
+    noticed_tr = {r.indicator for r in d_tr.by_status("noticed")}
+    assert noticed_tr == noticed_en
+    assert d_tr.by_status("missed") == []
+    assert d_tr.passed is True
 
 
 def test_role_branches_differ() -> None:
