@@ -165,3 +165,30 @@ def test_real_story_passage_is_accessible_at_desktop_width(page: Page, live_serv
     expect(page.locator("h1#passage")).to_be_visible()
     assert serious_violations(page) == []
     shot(page, "building-site-1280")
+
+
+def test_keyboard_only_play(page: Page, live_server: str):
+    """No mouse: reach a choice with Tab, take it with Enter, tick a note with Space."""
+    register(page, live_server)
+    start_mini(page, live_server)
+    page.locator("#passage").focus()
+
+    def tab_to(selector: str, limit: int = 80) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+                return
+        raise AssertionError(f"Tab never reached {selector}")
+
+    tab_to("button.choice")
+    expect(page.locator("button.choice").first).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Alone with Dilnoza")).to_be_visible()
+    expect(page.locator("#passage")).to_be_focused()
+    # the case notes: open a group from the keyboard and tick an indicator
+    tab_to("details.note-group summary")
+    page.keyboard.press("Enter")
+    tab_to("details.note-group[open] input[type=checkbox]")
+    page.keyboard.press("Space")
+    expect(page.locator("details.note-group[open] input[type=checkbox]").first).to_be_checked()
+    expect(page.locator("#notes-status")).to_have_text("Notes saved.")
