@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request, session
-from flask_babel import Babel, get_locale
+import typing as t
+
+from flask import Flask, current_app, g, request, session
+from flask_babel import Babel, get_locale, get_translations
 from flask_babel import gettext as babel_gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -49,9 +51,30 @@ def current_language() -> str:
     return str(get_locale() or "en")
 
 
+def _translations() -> t.Any:
+    """The request's translations, looked up once per request.
+
+    Flask-Babel finds them again for every ``_()`` in a template (locale selector, domain,
+    cache, through several context-local proxies); a passage page has about twenty such
+    strings, which cost a tenth of a step. The locale cannot change within a request.
+    """
+    try:
+        return g._trainer_translations
+    except AttributeError:
+        found = g._trainer_translations = get_translations()
+        return found
+
+
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel and route the core's messages through it."""
     Babel(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+    )
     core_i18n.set_translator(_core_gettext)
     app.jinja_env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     app.jinja_env.globals["current_language"] = current_language
