@@ -3,10 +3,12 @@
 Plays the story with the pure runtime (no browser, no database): a scripted good
 interview that presumes a child, brings in child protection and a vetted unit and ends in
 a full referral; a harmful one where the girl is questioned in front of the administrator,
-threatened and booked; and the good path again in the Russian translation.
+threatened and booked; and the good path again in the Russian and the Kyrgyz translations.
 """
 
 from __future__ import annotations
+
+import pytest
 
 from tests.stories.playthrough import CATALOGUE, Step, compile_file, cued_on_path, play
 from trainer.story import available_choices, choose, make_debrief, start
@@ -14,6 +16,8 @@ from trainer.story import available_choices, choose, make_debrief, start
 START = "arrival"
 ORIGINAL = "sauna.md"
 RUSSIAN = "sauna.ru.md"
+KYRGYZ = "sauna.ky.md"
+TRANSLATIONS = ((RUSSIAN, "ru"), (KYRGYZ, "ky"))
 
 FALSE_JOB = "deceptive-recruitment.false-job-promise"
 MARRIAGE = "deceptive-recruitment.marriage-promise"
@@ -140,9 +144,8 @@ HARMFUL_POOR = {
 }
 
 
-def test_story_and_translation_compile_cleanly() -> None:
+def test_story_and_translations_compile_cleanly() -> None:
     story = compile_file(ORIGINAL, clean=True)
-    russian = compile_file(RUSSIAN, clean=True)
     assert story.meta.victim == "child"
     assert set(story.meta.roles) == {"police", "social-worker"}
     assert set(story.meta.indicators) == ALL_INDICATORS
@@ -150,8 +153,10 @@ def test_story_and_translation_compile_cleanly() -> None:
     assert len(story.passages) >= 30
     endings = {p.id: p.outcome for p in story.passages.values() if p.is_ending}
     assert {"good", "partial", "missed", "harmful"} <= set(endings.values())
-    assert list(russian.passages) == list(story.passages)
-    assert russian.meta.language == "ru"
+    for name, language in TRANSLATIONS:
+        translated = compile_file(name, clean=True)
+        assert list(translated.passages) == list(story.passages), language
+        assert translated.meta.language == language
 
 
 def test_role_branches_at_reception() -> None:
@@ -218,21 +223,23 @@ def test_harmful_path_reports_missed_signs_and_broken_practices() -> None:
     assert not d.passed
 
 
-def test_russian_good_path_reaches_the_same_ending() -> None:
+@pytest.mark.parametrize(("name", "language"), TRANSLATIONS, ids=[lang for _, lang in TRANSLATIONS])
+def test_translation_good_path_reaches_the_same_ending(name: str, language: str) -> None:
     story = compile_file(ORIGINAL, clean=True)
-    russian = compile_file(RUSSIAN, clean=True)
+    translated = compile_file(name, clean=True)
+    assert translated.meta.language == language
     state_en = play(story, "police", GOOD_PATH, start=START, exact_notes=True)
-    state_ru = play(russian, "police", GOOD_PATH, start=START, exact_notes=True)
-    seen_ru = cued_on_path(russian, state_ru)
+    state_tr = play(translated, "police", GOOD_PATH, start=START, exact_notes=True)
+    seen_tr = cued_on_path(translated, state_tr)
 
-    assert state_ru.path == state_en.path
+    assert state_tr.path == state_en.path
     d_en = make_debrief(story, state_en, CATALOGUE)
-    d_ru = make_debrief(russian, state_ru, CATALOGUE)
-    assert d_ru.ending == "end-referral"
-    assert d_ru.outcome == "good"
-    noticed_ru = {r.indicator for r in d_ru.by_status("noticed")}
-    assert noticed_ru == {r.indicator for r in d_en.by_status("noticed")} == seen_ru
-    assert d_ru.by_status("missed") == []
-    assert d_ru.referrals_missing == ()
-    assert d_ru.passed
-    assert russian.passages["end-referral"].title != story.passages["end-referral"].title
+    d_tr = make_debrief(translated, state_tr, CATALOGUE)
+    assert d_tr.ending == "end-referral"
+    assert d_tr.outcome == "good"
+    noticed_tr = {r.indicator for r in d_tr.by_status("noticed")}
+    assert noticed_tr == {r.indicator for r in d_en.by_status("noticed")} == seen_tr
+    assert d_tr.by_status("missed") == []
+    assert d_tr.referrals_missing == ()
+    assert d_tr.passed
+    assert translated.passages["end-referral"].title != story.passages["end-referral"].title
