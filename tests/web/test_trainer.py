@@ -1,6 +1,6 @@
 """Trainer workspace: cohorts, joining, assignments, matrix, transcripts, analytics,
-after-action report, CSV, roles; and the access rules of every trainer route, with two
-trainers and two cohorts."""
+after-action report, CSV, ``trainer grant``; and the access rules of every trainer route,
+with two trainers and two cohorts."""
 
 from __future__ import annotations
 
@@ -194,8 +194,7 @@ def routes(w: World, cohort: int, learner: int, attempt: int, assignment: int):
 UNNAMED = [
     ("GET", "/trainer/", "trainer.index"),
     ("POST", "/trainer/cohorts", "trainer.create"),
-    ("GET", "/trainer/roles", "trainer.roles"),
-    ("POST", "/trainer/roles", "trainer.roles"),
+    ("GET", "/trainer/roles", "trainer.roles"),  # a redirect to /admin/ (see test_admin.py)
 ]
 
 
@@ -732,29 +731,7 @@ def test_csv_cell_neutralises_formulas():
 
 
 # --------------------------------------------------------------------------- roles
-
-
-def test_admin_grants_the_trainer_role(app: Flask, world: World):
-    assert world.t1.get("/trainer/roles").status_code == 403  # trainers are not admins
-    make_user(app, "boss", "admin")
-    admin = signed_in(app, "boss")
-    response = post(
-        admin,
-        "/trainer/roles",
-        {"username": "learner1", "role": "trainer", "action": "grant"},
-        follow_redirects=True,
-    )
-    assert "learner1 now holds: learner trainer" in response.text
-    assert world.l1.get("/trainer/").status_code == 200
-    response = post(
-        admin, "/trainer/roles", {"username": "learner1", "role": "trainer", "action": "revoke"}
-    )
-    assert response.status_code == 302
-    assert world.l1.get("/trainer/").status_code == 403
-    response = post(
-        admin, "/trainer/roles", {"username": "ghost", "role": "trainer", "action": "grant"}
-    )
-    assert "no user with this username" in response.text
+# Granting roles in the browser is on the admin pages: tests/web/test_admin.py.
 
 
 def test_cli_grant(app: Flask, monkeypatch: pytest.MonkeyPatch, database_url, stories_dir):

@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.routing import IntegerConverter
 
 from trainer.services.library import Library
-from trainer.web import auth, author, errors, i18n, join, learner, trainer
+from trainer.web import admin, auth, author, errors, i18n, join, learner, trainer
 
 csrf = CSRFProtect()
 
@@ -53,6 +53,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(author.bp)
     app.register_blueprint(trainer.bp)
     app.register_blueprint(join.bp)
+    app.register_blueprint(admin.bp)
     errors.init_app(app)
 
     @app.after_request

@@ -1,5 +1,5 @@
 """Blueprint ``trainer``: cohorts, assignments, progress matrix, transcripts, analytics,
-after-action report, CSV export, and (for admins) granting the trainer role.
+after-action report, CSV export, and the old roles page (now a redirect to ``/admin/``).
 
 Views only parse the request, call :mod:`trainer.services.cohorts` or
 :mod:`trainer.services.reports` and render. Ownership is checked in the services: any
@@ -10,7 +10,7 @@ One blueprint, so every endpoint stays ``trainer.<view>``; its views live in mod
 tab: :mod:`~.lifecycle` (the cohort list, creating, renaming, deleting),
 :mod:`~.membership` (people), :mod:`~.assigning` (assignments), :mod:`~.tracking`
 (matrix, learner, transcript), :mod:`~.reporting` (analytics, report, CSV export) and
-:mod:`~.role_admin` (roles). :mod:`~.blueprint` holds the blueprint and its access rule,
+:mod:`~.role_admin` (the redirect). :mod:`~.blueprint` holds the blueprint and its access rule,
 :mod:`~.shared` what the views share, :mod:`~.forms` the forms. Importing this package
 imports every view module, which is what registers their routes on ``bp``.
 """
@@ -22,7 +22,7 @@ from trainer.web.trainer.assigning import (
     new_assignment,
 )
 from trainer.web.trainer.blueprint import bp, status_names
-from trainer.web.trainer.forms import AssignmentForm, CohortForm, CoTrainerForm, RoleForm
+from trainer.web.trainer.forms import AssignmentForm, CohortForm, CoTrainerForm
 from trainer.web.trainer.lifecycle import create, delete, index, new_code, rename
 from trainer.web.trainer.membership import add_trainer, people, remove_member, remove_trainer
 from trainer.web.trainer.reporting import analytics, export, report
@@ -33,7 +33,6 @@ __all__ = [
     "AssignmentForm",
     "CoTrainerForm",
     "CohortForm",
-    "RoleForm",
     "add_trainer",
     "analytics",
     "assignments",

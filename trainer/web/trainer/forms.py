@@ -1,4 +1,4 @@
-"""The trainer's forms: a cohort's name, a co-trainer, an assignment, a role."""
+"""The trainer's forms: a cohort's name, a co-trainer, an assignment."""
 
 from __future__ import annotations
 
@@ -64,18 +64,3 @@ class AssignmentForm(FlaskForm):
         """The due date cannot come before the open date."""
         if field.data and self.open_date.data and field.data < self.open_date.data:
             raise ValidationError(_("The due date is before the open date."))
-
-
-class RoleForm(FlaskForm):
-    """Grant or withdraw a role (admins only)."""
-
-    username = StringField(_l("Username"), [DataRequired(_l("Enter a username.")), Length(max=80)])
-    role = SelectField(
-        _l("Role"),
-        choices=[
-            SelectChoice("trainer", _l("Trainer")),
-            SelectChoice("author", _l("Author")),
-            SelectChoice("admin", _l("Admin")),
-        ],
-        default="trainer",
-    )

@@ -77,8 +77,6 @@ _COHORT_ERRORS = {
     "dates": _l("The due date is before the open date."),
     "pass-mark": _l("A pass mark is between 0 and 100."),
     "counts": _l("Choose which attempt counts."),
-    "role": _l("Unknown role."),
-    "keep-learner": _l("Every user keeps the learner role."),
 }
 
 
