@@ -13,22 +13,14 @@ import trainer.story
 from tests.stories.playthrough import (
     CATALOGUE,
     compile_file,
-    compiled_file,
     cued_on_path,
+    play,
 )
-from tests.stories.playthrough import play as _play
-from trainer.story.model import Story
-from trainer.story.state import State
 
 START = "arrival"
 ORIGINAL = "osh-bazaar.md"
 RUSSIAN = "osh-bazaar.ru.md"
 KYRGYZ = "osh-bazaar.ky.md"
-
-
-def play(story: Story, role: str, path: list[tuple[str, str]], take_notes: bool) -> State:
-    """Play from this module's start passage (see tests/stories/playthrough.py)."""
-    return _play(story, role, path, take_notes, START)
 
 
 # Police officer: watches before approaching, hears the stall-holder, warms the boy up,
@@ -91,19 +83,14 @@ HARMFUL_PATH = [
 
 def test_story_and_translation_compile_cleanly() -> None:
     for name in (ORIGINAL, RUSSIAN, KYRGYZ):
-        compiled = compiled_file(name)
-        assert compiled.ok
-        assert compiled.count("error") == 0
-        assert compiled.count("warning") == 0
-        story = compiled.story
-        assert story is not None
+        story = compile_file(name, clean=True)
         assert story.meta.victim == "child"
         assert set(story.meta.roles) >= {"police", "social-worker"}
 
 
 def test_good_path_child_protected_with_every_indicator_noticed() -> None:
     story = compile_file("osh-bazaar.md")
-    state = play(story, "police", GOOD_PATH, take_notes=True)
+    state = play(story, "police", GOOD_PATH, take_notes=True, start=START)
     d = trainer.story.make_debrief(story, state, CATALOGUE)
 
     assert d.ending == "end-good"
@@ -140,7 +127,7 @@ def test_role_branches_lead_the_social_worker_to_the_same_good_ending() -> None:
     assert police_keys - social_keys == {"approach:4"}  # «begging is an offence»
     assert social_keys - police_keys == {"approach:5"}  # «children's home» threat
 
-    state = play(story, "social-worker", SOCIAL_WORKER_PATH, take_notes=True)
+    state = play(story, "social-worker", SOCIAL_WORKER_PATH, take_notes=True, start=START)
     d = trainer.story.make_debrief(story, state, CATALOGUE)
     assert d.ending == "end-good"
     assert {r.indicator for r in d.by_status("noticed")} == set(story.meta.indicators)
@@ -151,7 +138,7 @@ def test_role_branches_lead_the_social_worker_to_the_same_good_ending() -> None:
 
 def test_harmful_path_reports_missed_cues_and_broken_practices() -> None:
     story = compile_file("osh-bazaar.md")
-    state = play(story, "police", HARMFUL_PATH, take_notes=False)
+    state = play(story, "police", HARMFUL_PATH, take_notes=False, start=START)
     d = trainer.story.make_debrief(story, state, CATALOGUE)
 
     assert d.ending == "end-offender"
@@ -194,8 +181,8 @@ def test_translation_good_path_matches(name: str, language: str) -> None:
     translated = compile_file(name)
     assert translated.meta.language == language
     assert translated.id == original.id
-    en = play(original, "police", GOOD_PATH, take_notes=True)
-    tr = play(translated, "police", GOOD_PATH, take_notes=True)
+    en = play(original, "police", GOOD_PATH, take_notes=True, start=START)
+    tr = play(translated, "police", GOOD_PATH, take_notes=True, start=START)
     d_en = trainer.story.make_debrief(original, en, CATALOGUE)
     d_tr = trainer.story.make_debrief(translated, tr, CATALOGUE)
 

@@ -12,23 +12,15 @@ import trainer.story
 from tests.stories.playthrough import (
     CATALOGUE,
     compile_file,
-    compiled_file,
     cued_on_path,
+    play,
 )
-from tests.stories.playthrough import play as _play
-from trainer.story.model import Story
-from trainer.story.state import State
 
 START = "briefing"
 ORIGINAL = "tobacco-farm.md"
 RUSSIAN = "tobacco-farm.ru.md"
 KYRGYZ = "tobacco-farm.ky.md"
 TRANSLATIONS = [(RUSSIAN, "ru"), (KYRGYZ, "ky")]
-
-
-def play(story: Story, role: str, path: list[tuple[str, str]], take_notes: bool) -> State:
-    """Play from this module's start passage (see tests/stories/playthrough.py)."""
-    return _play(story, role, path, take_notes, START)
 
 
 # Labour inspector: a joint visit with the police, the owner kept away on a pretext, every
@@ -100,17 +92,12 @@ HARMFUL_PATH = [
 
 def test_story_and_translations_compile_cleanly() -> None:
     for name in (ORIGINAL, RUSSIAN, KYRGYZ):
-        compiled = compiled_file(name)
-        assert compiled.ok
-        assert compiled.count("error") == 0
-        assert compiled.count("warning") == 0
-        assert compiled.story is not None
-        assert compiled.story.meta.victim == "child"
+        assert compile_file(name, clean=True).meta.victim == "child"
 
 
 def test_good_path_referral_with_every_indicator_noticed() -> None:
     story = compile_file("tobacco-farm.md")
-    state = play(story, "labour-inspector", GOOD_PATH, take_notes=True)
+    state = play(story, "labour-inspector", GOOD_PATH, take_notes=True, start=START)
     d = trainer.story.make_debrief(story, state, CATALOGUE)
 
     assert d.ending == "end-good"
@@ -128,7 +115,7 @@ def test_good_path_referral_with_every_indicator_noticed() -> None:
 
 def test_harmful_path_reports_missed_cues_and_broken_practices() -> None:
     story = compile_file("tobacco-farm.md")
-    state = play(story, "labour-inspector", HARMFUL_PATH, take_notes=False)
+    state = play(story, "labour-inspector", HARMFUL_PATH, take_notes=False, start=START)
     d = trainer.story.make_debrief(story, state, CATALOGUE)
 
     assert d.ending == "end-moved"
@@ -167,8 +154,8 @@ def test_translation_good_path_matches(name: str, language: str) -> None:
     original = compile_file(ORIGINAL)
     translated = compile_file(name)
     assert translated.meta.language == language
-    en = play(original, "labour-inspector", GOOD_PATH, take_notes=True)
-    tr = play(translated, "labour-inspector", GOOD_PATH, take_notes=True)
+    en = play(original, "labour-inspector", GOOD_PATH, take_notes=True, start=START)
+    tr = play(translated, "labour-inspector", GOOD_PATH, take_notes=True, start=START)
     d_en = trainer.story.make_debrief(original, en, CATALOGUE)
     d_tr = trainer.story.make_debrief(translated, tr, CATALOGUE)
 

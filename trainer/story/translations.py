@@ -16,7 +16,7 @@ import typing as t
 from dataclasses import dataclass
 
 from trainer.story.diagnostics import Diagnostics
-from trainer.story.edit import EditError, set_key
+from trainer.story.edit import Edited, EditError, set_key
 from trainer.story.frontmatter import TRANSLATES_LENGTH
 from trainer.story.i18n import _
 from trainer.story.model import Passage, Story
@@ -199,17 +199,11 @@ def compare_translation(original: Story, translation: Story, diags: Diagnostics)
     _check_freshness(original, translation, diags)
 
 
-class StampError(ValueError):
-    """A file :func:`stamp` cannot record a version in; the message says why."""
-
-
-@dataclass(frozen=True)
-class Stamped:
-    """A stamped file: its new bytes, and its ``translates`` before ("" if none) and now."""
-
-    data: bytes
-    before: str
-    after: str
+#: A file :func:`stamp` cannot record a version in (the message says why), and a stamped
+#: file (its new bytes, and its ``translates`` before, "" if none, and now): the one-line
+#: front-matter edit of :mod:`trainer.story.edit`, named for what stamping does with it.
+StampError = EditError
+Stamped = Edited
 
 
 def stamp(data: bytes, prefix: str) -> Stamped:
@@ -218,8 +212,4 @@ def stamp(data: bytes, prefix: str) -> Stamped:
     An existing ``translates`` line keeps its spacing and comment and gets the new value; a
     missing one is added as the front matter's last line, with the file's own line ending.
     """
-    try:
-        edited = set_key(data, "translates", prefix)
-    except EditError as exc:
-        raise StampError(str(exc)) from None
-    return Stamped(edited.data, edited.before, edited.after)
+    return set_key(data, "translates", prefix)
