@@ -20,6 +20,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def holds_role(roles: str, role: str) -> bool:
+    """Does a space-separated role set hold ``role``? (Admins hold every role.)"""
+    held = roles.split()
+    return role in held or "admin" in held
+
+
 class User(SQLModel, table=True):
     """A person who signs in. ``roles`` is a space-separated set of ROLES."""
 
@@ -33,8 +39,7 @@ class User(SQLModel, table=True):
 
     def has_role(self, role: str) -> bool:
         """Does the user hold ``role``? (Admins hold every role.)"""
-        held = self.roles.split()
-        return role in held or "admin" in held
+        return holds_role(self.roles, role)
 
 
 class LoginThrottle(SQLModel, table=True):

@@ -21,14 +21,13 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy.engine import Engine
 from werkzeug.wrappers import Response
 
 from trainer.db import get_session
 from trainer.services import admin
 from trainer.services.progress import NotFound
-from trainer.web.auth import current_user_id
+from trainer.web.auth import current_user_id, require_sign_in
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -40,14 +39,7 @@ _ERRORS = {
 }
 
 
-@bp.before_request
-def _admins_only() -> Response | None:
-    """Signed in (else to sign-in) and holding the admin role (else 403)."""
-    if not current_user.is_authenticated:
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    if "admin" not in current_user.roles.split():
-        abort(403)
-    return None
+require_sign_in(bp, "admin")
 
 
 @bp.app_template_global()

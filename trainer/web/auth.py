@@ -22,7 +22,7 @@ from sqlalchemy import Table, bindparam, select
 from werkzeug.wrappers import Response
 
 from trainer.db import get_session
-from trainer.models import User
+from trainer.models import User, holds_role
 from trainer.services import accounts
 from trainer.web.forms import LoginForm, PasswordForm, RegisterForm
 
@@ -72,8 +72,7 @@ class _LoginUser:
 
     def has_role(self, role: str) -> bool:
         """Does the user hold ``role``? (Admins hold every role.)"""
-        held = self.roles.split()
-        return role in held or "admin" in held
+        return holds_role(self.roles, role)
 
     @property
     def row(self) -> User:
@@ -98,6 +97,19 @@ def _load_user(user_id: str) -> _LoginUser | None:
         return None
     found = get_session().connection().execute(_USER_COLUMNS, {"id": int(user_id)}).first()
     return _LoginUser(*found) if found else None
+
+
+def require_sign_in(blueprint: Blueprint, role: str | None = None) -> None:
+    """Every page of ``blueprint`` needs a signed-in user (else the sign-in page, which
+    comes back here) holding ``role`` when one is given (else 403)."""
+
+    @blueprint.before_request
+    def _guard() -> Response | None:
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        if role is not None and not current_user.has_role(role):
+            abort(403)
+        return None
 
 
 def current_row() -> User:

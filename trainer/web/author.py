@@ -19,7 +19,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from trainer.services.authoring import (
@@ -33,19 +32,13 @@ from trainer.story.catalogue import Catalogue
 from trainer.story.layout import layout
 from trainer.story.render import render_markdown
 from trainer.story.runtime import available_choices
+from trainer.web.auth import require_sign_in
 from trainer.web.i18n import current_language
 
 bp = Blueprint("author", __name__, url_prefix="/author")
 
 
-@bp.before_request
-def _authors_only() -> Response | None:
-    """Signed in (else to sign-in) and holding the author role (else 403)."""
-    if not current_user.is_authenticated:
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    if not current_user.has_role("author"):
-        abort(403)
-    return None
+require_sign_in(bp, "author")
 
 
 def authoring() -> Authoring:

@@ -16,7 +16,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from trainer.db import get_session
@@ -26,19 +25,14 @@ from trainer.services.progress import NotFound, Played, StaleStep
 from trainer.story.catalogue import Catalogue
 from trainer.story.render import render_markdown
 from trainer.story.runtime import PlayError, available_choices
-from trainer.web.auth import current_row, current_user_id
+from trainer.web.auth import current_row, current_user_id, require_sign_in
 from trainer.web.i18n import current_language
 
 bp = Blueprint("learner", __name__)
 _ANCHOR = re.compile(r"[a-z0-9][a-z0-9._-]{0,119}")
 
 
-@bp.before_request
-def _signed_in() -> Response | None:
-    """Every learner page needs a signed-in user."""
-    if not current_user.is_authenticated:
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    return None
+require_sign_in(bp)
 
 
 def _library():  # type: ignore[no-untyped-def]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import Blueprint
 from flask_babel import gettext as _
-from flask_login import current_user
-from werkzeug.wrappers import Response as BaseResponse
+
+from trainer.web.auth import require_sign_in
 
 bp = Blueprint("trainer", __name__, url_prefix="/trainer")
 
@@ -23,11 +23,4 @@ def status_names() -> dict[str, str]:
     }
 
 
-@bp.before_request
-def _trainers_only() -> BaseResponse | None:
-    """Signed in (else to sign-in) and holding the trainer role (else 403)."""
-    if not current_user.is_authenticated:
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    if not current_user.has_role("trainer"):
-        abort(403)
-    return None
+require_sign_in(bp, "trainer")
